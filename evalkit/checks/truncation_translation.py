@@ -1,0 +1,59 @@
+"""``truncation.translation``: the Chinese abstract stops early."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from evalkit.checks.base import Check, CodeSpec, register_check
+from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.chars import ends_mid_sentence, ends_with_ellipsis
+
+#: Chinese characters per English character below which the translation covers far less than the
+#: source. FORMAT.md §4: the normal band is 0.22-0.41 (p5-p95); 1.1% of real entries fall below 0.15.
+MIN_LENGTH_RATIO = 0.15
+#: Shorter English texts vary too much for a length ratio to mean anything.
+MIN_ENGLISH_CHARS = 200
+
+
+@register_check
+class TranslationTruncated(Check):
+    """The Chinese ends in an ellipsis or mid-sentence, or is far shorter than the English.
+
+    Ending in dots or mid-sentence is an error when the English is complete (99.3% of complete
+    sources end with "。") and a warning when the English itself was cut (the translator marked or
+    copied the cut).
+    """
+
+    name = "truncation.translation"
+    codes = (
+        CodeSpec(name, Severity.ERROR, "the Chinese stops early: ellipsis, mid-sentence ending or far shorter than the English"),
+    )
+
+    def check_entry(self, entry: Entry, issue: Issue) -> Iterable[Finding]:
+        zh = entry.abstract_zh.rstrip()
+        if not zh:
+            return  # translation.empty reports it
+        tail = zh[-30:]
+        evidence = Evidence(field="abstract_zh", translation=tail, translation_span=(len(zh) - len(tail), len(zh)))
+        line = entry.line_of("abstract_zh")
+        severity_note = "" if not entry.source_truncated else " (the English was cut too)"
+        ending = None
+        if ends_with_ellipsis(zh):
+            ending = "ends with an ellipsis"
+        elif ends_mid_sentence(zh):
+            ending = "ends mid-sentence"
+        ratio = len(zh) / max(1, len(entry.abstract_en))
+        if len(entry.abstract_en) >= MIN_ENGLISH_CHARS and ratio < MIN_LENGTH_RATIO:
+            what = f"is {len(zh)} characters for {len(entry.abstract_en)} of English (ratio {ratio:.2f}, normal 0.22-0.41)"
+            if ending:
+                what += f" and {ending}"
+            yield self.finding(self.name, f"[^{entry.ref}]: the Chinese {what}", line=line, entry=entry, evidence=evidence)
+        elif ending:
+            yield self.finding(
+                self.name,
+                f"[^{entry.ref}]: the Chinese {ending}{severity_note}: '…{tail.strip()}'",
+                line=line,
+                entry=entry,
+                evidence=evidence,
+                severity=Severity.WARNING if entry.source_truncated else None,
+            )

@@ -1,0 +1,184 @@
+"""The ``evalkit`` command line: a thin typer layer over the library.
+
+Exit codes for every command: 0 success, 1 gate failed, 2 usage, configuration or input error.
+Library errors (:mod:`evalkit.errors`) become one-line messages here; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from evalkit import __version__
+
+EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+
+app = typer.Typer(
+    name="evalkit",
+    help="Measure the quality of machine-translated Chinese in arXiv digest files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    """Formats of ``evalkit score``."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListWhat(str, Enum):
+    """What ``evalkit list`` lists."""
+
+    checks = "checks"
+    metrics = "metrics"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"evalkit {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Measure the quality of machine-translated Chinese in arXiv digest files."""
+
+
+@app.command()
+def score(
+    paths: Annotated[list[str], typer.Argument(help="Digest files, directories (searched for .md/.txt), globs, or - for stdin.")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to FILE (- for stdout).")] = None,
+    disable: Annotated[
+        Optional[list[str]], typer.Option("--disable", help="Switch off a check, code or category (repeatable).")
+    ] = None,
+    severity: Annotated[
+        Optional[list[str]], typer.Option("--severity", help="Override a code's severity: CODE=info|warning|error (repeatable).")
+    ] = None,
+    max_file_size: Annotated[
+        str, typer.Option("--max-file-size", help="Refuse inputs larger than this (bytes, or with KB/MB).")
+    ] = "20MB",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
+) -> None:
+    """Score digest files: parse, run the checks, and report per issue and per entry.
+
+    Exit code 0 when every input was read, 2 when any input could not be read or parsed (the others are
+    still scored and reported).
+    """
+    from evalkit.config import Config, parse_severity
+    from evalkit.errors import EvalkitError
+    from evalkit.pipeline import score as run_score
+    from evalkit.report import build_report, iter_report_json
+    from evalkit.report.write import write_text
+
+    try:
+        config = Config(
+            disable=frozenset(disable or ()),
+            severity=dict(_parse_override(item, parse_severity) for item in severity or ()),
+            max_file_size=_parse_size(max_file_size),
+        )
+        run = run_score(paths, config)
+        report = build_report(run, config)
+        if format is OutputFormat.json:
+            write_text(output or "-", iter_report_json(report))
+        elif format is OutputFormat.markdown:
+            from evalkit.report.markdown import render_markdown
+
+            write_text(output or "-", render_markdown(report))
+        else:
+            _write_table(report, output)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {exc.filename or output}: {exc.strerror or exc}")
+    if not quiet:
+        for problem in run.errors:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            typer.echo(f"evalkit: {where}: {problem.message}", err=True)
+    raise typer.Exit(EXIT_ERROR if run.errors else EXIT_OK)
+
+
+@app.command("list")
+def list_(what: Annotated[ListWhat, typer.Argument(help="checks or metrics")]) -> None:
+    """List the registered checks (with the codes they emit) or metrics, one line of help each."""
+    if what is ListWhat.checks:
+        from evalkit.checks import CHECKS, load_checks
+
+        load_checks()
+        for check in CHECKS:
+            typer.echo(f"{check.name}: {_first_line(check.__doc__)}")
+            for spec in check.codes:
+                typer.echo(f"    {spec.code:34s} {spec.severity.value:8s} {spec.help}")
+    else:
+        from evalkit.metrics import METRICS, load_metrics
+
+        load_metrics()
+        for metric in METRICS:
+            needs = ", ".join(
+                n for n, flag in (("reference", metric.needs_reference), ("model", metric.needs_model)) if flag
+            )
+            direction = "higher is better" if metric.higher_is_better else "lower is better"
+            typer.echo(f"{metric.name:10s} {direction}; needs {needs or 'nothing'}: {_first_line(metric.__doc__)}")
+
+
+def _write_table(report: dict, output: str | None) -> None:
+    from evalkit.report.table import render_table
+
+    if output in (None, "-"):
+        render_table(report, sys.stdout)
+        return
+    import io
+
+    from evalkit.report.write import write_text
+
+    buffer = io.StringIO()
+    render_table(report, buffer)
+    write_text(output, buffer.getvalue())
+
+
+def _parse_override(item: str, parse_severity):  # type: ignore[no-untyped-def]
+    from evalkit.errors import ConfigError
+
+    code, sep, level = item.partition("=")
+    if not sep or not code.strip():
+        raise ConfigError(f"--severity expects CODE=LEVEL, got {item!r}")
+    return code.strip(), parse_severity(level)
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
+
+
+def _parse_size(text: str) -> int:
+    from evalkit.errors import ConfigError
+
+    m = _SIZE.match(text)
+    if not m:
+        raise ConfigError(f"--max-file-size expects a size such as 5000000, 500KB or 20MB, got {text!r}")
+    unit = (m[2] or "").lower().rstrip("b").rstrip("i")
+    return int(float(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().splitlines()[0] if doc and doc.strip() else ""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"evalkit: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,37 @@
+"""Typed errors raised by the library.
+
+The library never exits the process; :mod:`evalkit.cli` turns these into messages and exit codes
+(0 success, 1 gate failed, 2 usage, config or input error).
+"""
+
+from __future__ import annotations
+
+
+class EvalkitError(Exception):
+    """Base class of every error evalkit raises on purpose."""
+
+
+class InputError(EvalkitError):
+    """An input file could not be read or parsed.
+
+    ``path`` and ``line`` (1-based, ``None`` when unknown) locate the problem so a person can fix it.
+    """
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class NotADigestError(InputError):
+    """The file was read but is not a digest (no ``# 摘要`` header): a README, say."""
+
+
+class ConfigError(EvalkitError):
+    """The configuration (file or command line) is invalid."""
+
+
+class UnknownNameError(ConfigError):
+    """A check, metric or format name is not registered; the message suggests the closest names."""

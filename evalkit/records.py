@@ -1,0 +1,174 @@
+"""The plain records that flow between pipeline stages.
+
+They hold data only; the logic that produces them lives in the stage packages (``parse``,
+``checks``, ...). All are frozen dataclasses so a stage cannot quietly change another stage's input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+
+class Severity(str, Enum):
+    """How bad a finding is. ``error`` fails an entry, ``warning`` asks for a look, ``info`` is a fact."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Order for sorting and thresholds: info < warning < error."""
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the summary table at the top of a digest."""
+
+    ref: int
+    title: str
+    link: str
+    summary: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper of a digest, as parsed from its detail block.
+
+    ``abstract_en`` has the S3 ``arXiv:ID Announce Type: ...  Abstract:`` prefix removed (it goes into
+    ``announce_type``/``version``); ``title_en`` has the S1 ``(arXiv:ID vN [cat] UPDATED)`` suffix
+    removed. ``abstract_en_length`` is the length of the whole English line as the generator wrote
+    it (prefix included), the quantity its 1,000-character cut applies to. ``lines`` maps every field
+    name to its 1-based line number in the file.
+    """
+
+    ref: int
+    line: int
+    layout: str  # "v0" (no summary paragraphs) or "v1"
+    english_style: str  # "S1" old RSS, "S2" transition, "S3" new RSS with Announce Type prefix
+    title_zh: str
+    title_en: str
+    link: str
+    link_label: str  # the visible text of the [label](link) paragraph; the generator repeats the URL
+    arxiv_id: str | None
+    version: int | None
+    category: str | None  # primary category from the S1 title suffix
+    announce_type: str | None  # new, cross, replace, replace-cross (S1 markers mapped); None in S2
+    summary_zh: str
+    summary_en: str
+    abstract_zh: str
+    abstract_en: str
+    abstract_en_length: int
+    source_truncated: bool
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, field_name: str) -> int:
+        """Line number of a field, falling back to the entry's first line."""
+        return self.lines.get(field_name, self.line)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a finding points at: text from the English source and/or the Chinese translation.
+
+    ``*_span`` are ``(start, end)`` character offsets into the named field of the entry.
+    """
+
+    source: str | None = None
+    translation: str | None = None
+    field: str | None = None
+    source_span: tuple[int, int] | None = None
+    translation_span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evidence as JSON-ready data, without empty parts."""
+        out: dict[str, Any] = {}
+        for key in ("field", "source", "translation", "source_span", "translation_span"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = list(value) if isinstance(value, tuple) else value
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem (or fact) a check found, with a stable ``category.name`` code."""
+
+    code: str
+    severity: Severity
+    message: str
+    line: int | None = None
+    ref: int | None = None
+    evidence: Evidence | None = None
+
+    @property
+    def category(self) -> str:
+        """The part of the code before the first dot: the stable contract."""
+        return self.code.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One digest file: its entries, its summary table and file-level facts."""
+
+    path: str
+    id: str
+    date: str | None
+    channel: str | None
+    layout: str | None
+    entries: tuple[Entry, ...]
+    table: tuple[TableRow, ...]
+    findings: tuple[Finding, ...] = ()
+    line_count: int = 0
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """An input that could not be read or parsed (whole or in part)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as in the report's ``errors`` list."""
+        return {"path": self.path, "line": self.line, "message": self.message}
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """An entry with what the checks and metrics found about it."""
+
+    entry: Entry
+    findings: tuple[Finding, ...] = ()
+    scores: Mapping[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """A parsed issue with its entry results and file-level findings."""
+
+    issue: Issue
+    entries: tuple[EntryResult, ...]
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file found while walking a directory that is not a digest (a README, say), left out on purpose."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one ``evalkit score`` run produced, before it is rendered."""
+
+    issues: tuple[IssueResult, ...]
+    errors: tuple[InputProblem, ...]
+    skipped: tuple[Skipped, ...] = ()

@@ -1,0 +1,141 @@
+"""The canonical JSON report (``schema: evalkit.report/1``); every other output is rendered from it.
+
+Same input and configuration give byte-identical JSON: no timestamps, no absolute paths the user did
+not type, findings sorted by line and code, keys in a fixed order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Iterator
+
+from evalkit import __version__
+from evalkit.config import Config
+from evalkit.records import EntryResult, Finding, IssueResult, RunResult, Severity
+
+SCHEMA = "evalkit.report/1"
+SEVERITIES = ("error", "warning", "info")
+
+
+def build_report(run: RunResult, config: Config) -> dict[str, Any]:
+    """The report as plain data, in the documented key order."""
+    from evalkit.checks import CHECKS
+
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "evalkit", "version": __version__},
+        "config": {**config.to_dict(), "checks": [c.name for c in CHECKS if config.is_enabled(c.name)]},
+        "summary": _run_summary(run),
+        "issues": [_issue(i) for i in run.issues],
+        "errors": [p.to_dict() for p in run.errors],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
+    }
+
+
+def dumps_report(report: dict[str, Any]) -> str:
+    """Serialise deterministically: UTF-8 text (no \\u escapes for Chinese), two-space indent."""
+    return "".join(iter_report_json(report))
+
+
+def iter_report_json(report: dict[str, Any]) -> Iterator[str]:
+    """The same text as :func:`dumps_report`, in chunks, so a large report never sits in memory twice."""
+    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(report)
+    yield "\n"
+
+
+def entry_status(findings: tuple[Finding, ...] | list[Finding]) -> str:
+    """``fail`` with any error, ``warn`` with any warning, else ``pass``."""
+    severities = {f.severity for f in findings}
+    if Severity.ERROR in severities:
+        return "fail"
+    if Severity.WARNING in severities:
+        return "warn"
+    return "pass"
+
+
+def _run_summary(run: RunResult) -> dict[str, Any]:
+    entries = [e for i in run.issues for e in i.entries]
+    statuses = Counter(entry_status(e.findings) for e in entries)
+    return {
+        "issues": len(run.issues),
+        "entries": len(entries),
+        "pass": statuses["pass"],
+        "warn": statuses["warn"],
+        "fail": statuses["fail"],
+        "input_errors": len(run.errors),
+    }
+
+
+def _issue(result: IssueResult) -> dict[str, Any]:
+    issue = result.issue
+    return {
+        "path": issue.path,
+        "id": issue.id,
+        "date": issue.date,
+        "channel": issue.channel,
+        "layout": issue.layout,
+        "summary": _issue_summary(result),
+        "findings": [_finding(f) for f in result.findings],
+        "entries": [_entry(e) for e in result.entries],
+    }
+
+
+def _issue_summary(result: IssueResult) -> dict[str, Any]:
+    all_findings = [f for e in result.entries for f in e.findings] + list(result.findings)
+    counts = Counter(f.severity.value for f in all_findings)
+    by_category: dict[str, dict[str, int]] = {}
+    for f in sorted(all_findings, key=lambda f: f.category):
+        cat = by_category.setdefault(f.category, {s: 0 for s in SEVERITIES})
+        cat[f.severity.value] += 1
+    statuses = Counter(entry_status(e.findings) for e in result.entries)
+    return {
+        "entries": len(result.entries),
+        "pass": statuses["pass"],
+        "warn": statuses["warn"],
+        "fail": statuses["fail"],
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "infos": counts["info"],
+        "source_truncated": sum(1 for e in result.entries if e.entry.source_truncated),
+        "by_category": by_category,
+        "by_code": dict(sorted(Counter(f.code for f in all_findings if f.severity is not Severity.INFO).items())),
+        "scores": {},
+    }
+
+
+def _entry(result: EntryResult) -> dict[str, Any]:
+    e = result.entry
+    return {
+        "ref": e.ref,
+        "arxiv_id": e.arxiv_id,
+        "link": e.link,
+        "line": e.line,
+        "status": entry_status(result.findings),
+        "layout": e.layout,
+        "english_style": e.english_style,
+        "announce_type": e.announce_type,
+        "version": e.version,
+        "source_truncated": e.source_truncated,
+        "english_length": e.abstract_en_length,
+        "lines": dict(e.lines),
+        "text": {
+            "title_en": e.title_en,
+            "title_zh": e.title_zh,
+            "summary_zh": e.summary_zh,
+            "abstract_en": e.abstract_en,
+            "abstract_zh": e.abstract_zh,
+        },
+        "scores": dict(result.scores),
+        "pairs": [],
+        "findings": [_finding(f) for f in result.findings],
+    }
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": f.code, "severity": f.severity.value, "line": f.line, "message": f.message}
+    if f.evidence is not None:
+        evidence = f.evidence.to_dict()
+        if evidence:
+            out["evidence"] = evidence
+    return out

@@ -1,0 +1,27 @@
+"""Character classes for mixed Chinese/Latin text."""
+
+from __future__ import annotations
+
+import re
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Punctuation that ends a Chinese sentence (or a quotation/bracket that closes one).
+ZH_SENTENCE_END = tuple("。！？；!?.」』）)”’\"'")
+#: Ellipses the translators use to mark a cut: ASCII dots (3 or more) or the Unicode ellipsis.
+ELLIPSIS = re.compile(r"(?:\.{3,}|…+|。。。+)\s*$")
+
+
+def cjk_count(text: str) -> int:
+    """Number of CJK ideographs in ``text``."""
+    return len(CJK.findall(text))
+
+
+def ends_with_ellipsis(text: str) -> bool:
+    """Whether ``text`` ends with ``...``, ``....``, ``…`` or ``……`` (trailing spaces ignored)."""
+    return bool(ELLIPSIS.search(text))
+
+
+def ends_mid_sentence(text: str) -> bool:
+    """Whether the last visible character cannot end a sentence (a letter, digit, ideograph, comma...)."""
+    stripped = text.rstrip()
+    return bool(stripped) and not stripped.endswith(ZH_SENTENCE_END) and not stripped.endswith(("$", "】", "》"))
