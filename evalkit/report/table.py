@@ -18,14 +18,14 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=False)
     table = Table(title="evalkit — translation quality", title_justify="left")
     for col, kw in (
-        ("issue", {"overflow": "fold"}),
-        ("date", {}),
+        ("issue", {"no_wrap": True, "overflow": "ellipsis", "min_width": 12, "max_width": 44}),
+        ("date", {"no_wrap": True}),
         ("entries", {"justify": "right"}),
         ("fail", {"justify": "right", "style": "red"}),
         ("warn", {"justify": "right", "style": "yellow"}),
         ("pass", {"justify": "right", "style": "green"}),
         ("EN cut", {"justify": "right"}),
-        ("top findings", {"overflow": "fold"}),
+        ("top findings", {"overflow": "fold", "min_width": 16}),
     ):
         table.add_column(col, **kw)
     for issue in report["issues"]:

@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11:
+#   make score   create .venv (light install) and score the example digest
+#   make test    create .venv (full install: COMET, datasets, test tools) and run the tests
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+# constraints.txt pins the measured, conflict-free set (torch CPU wheel, numpy<2, setuptools<81, ...).
+PIP    := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
+
+.PHONY: score test bench venv clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("evalkit needs Python >= 3.11" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.base: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.full: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[all,test]'
+	@touch $@ $(VENV)/.base
+
+venv: $(VENV)/.full
+
+score: $(VENV)/.base
+	$(BIN)/evalkit score examples/ --format json --output reports/examples.json
+	$(BIN)/evalkit score examples/ --format markdown --output reports/examples.md
+	$(BIN)/evalkit score examples/
+	@echo "Reports written to reports/examples.json and reports/examples.md"
+
+test: $(VENV)/.full
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.full
+	$(BIN)/python bench/run.py --out bench/RESULTS.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache
