@@ -6,7 +6,6 @@ Library errors (:mod:`evalkit.errors`) become one-line messages here; no traceba
 
 from __future__ import annotations
 
-import re
 import sys
 from enum import Enum
 from typing import Annotated, Optional
@@ -68,26 +67,50 @@ def score(
         Optional[list[str]], typer.Option("--severity", help="Override a code's severity: CODE=info|warning|error (repeatable).")
     ] = None,
     max_file_size: Annotated[
-        str, typer.Option("--max-file-size", help="Refuse inputs larger than this (bytes, or with KB/MB).")
-    ] = "20MB",
+        Optional[str],
+        typer.Option(
+            "--max-file-size",
+            help="Refuse inputs larger than this (bytes, or with KB/MB). Default 20MB.",
+            show_default=False,
+        ),
+    ] = None,
+    config_file: Annotated[
+        Optional[str],
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Read settings from FILE (an evalkit.toml, or a pyproject.toml with a tool.evalkit table)"
+            " instead of searching for one.",
+        ),
+    ] = None,
+    no_config: Annotated[
+        bool, typer.Option("--no-config", help="Ignore configuration files: defaults and flags only.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
 ) -> None:
     """Score digest files: parse, run the checks, and report per issue and per entry.
 
+    Settings come from an evalkit.toml, or the tool.evalkit table of a pyproject.toml, found next to the
+    first input or in a parent directory up to the .git root. Flags win over the file: --disable adds to
+    its list, --severity and --max-file-size replace its values. See docs/configuration.md.
+
     Exit code 0 when every input was read, 2 when any input could not be read or parsed (the others are
-    still scored and reported).
+    still scored and reported) or the configuration is invalid.
     """
-    from evalkit.config import Config, parse_severity
-    from evalkit.errors import EvalkitError
+    from evalkit.config import Config, discover_config, load_config, parse_severity, parse_size
+    from evalkit.errors import ConfigError, EvalkitError
     from evalkit.pipeline import score as run_score
     from evalkit.report import build_report, iter_report_json
     from evalkit.report.write import write_text
 
     try:
-        config = Config(
-            disable=frozenset(disable or ()),
+        if config_file is not None and no_config:
+            raise ConfigError("--config and --no-config cannot be used together")
+        base = Config() if no_config else load_config(config_file) if config_file else discover_config(paths)
+        config = base.with_overrides(
+            disable=disable or (),
             severity=dict(_parse_override(item, parse_severity) for item in severity or ()),
-            max_file_size=_parse_size(max_file_size),
+            max_file_size=None if max_file_size is None else parse_size(max_file_size, "--max-file-size"),
         )
         run = run_score(paths, config)
         report = build_report(run, config)
@@ -155,19 +178,6 @@ def _parse_override(item: str, parse_severity):  # type: ignore[no-untyped-def]
     if not sep or not code.strip():
         raise ConfigError(f"--severity expects CODE=LEVEL, got {item!r}")
     return code.strip(), parse_severity(level)
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
-
-
-def _parse_size(text: str) -> int:
-    from evalkit.errors import ConfigError
-
-    m = _SIZE.match(text)
-    if not m:
-        raise ConfigError(f"--max-file-size expects a size such as 5000000, 500KB or 20MB, got {text!r}")
-    unit = (m[2] or "").lower().rstrip("b").rstrip("i")
-    return int(float(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
 
 def _first_line(doc: str | None) -> str:

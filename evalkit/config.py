@@ -1,40 +1,63 @@
-"""Run configuration: which checks run, at what severity, with which limits.
+"""Run configuration: which checks run, at what severity, with which limits, and where that came from.
 
-Precedence, stated once: command-line flags > configuration file > these defaults.
+Precedence, stated once: command-line flags > configuration file > these defaults. ``--disable`` adds to
+the file's ``disable`` list, ``--severity CODE=LEVEL`` replaces the file's entry for that code, and
+``--max-file-size`` replaces the file's ``max_file_size``.
+
+The file is the ``[tool.evalkit]`` table of a ``pyproject.toml`` or the top level of an ``evalkit.toml``.
+:func:`find_config` looks for one in the directory of the first input and then in its parents, stopping
+after the directory that holds ``.git`` (or at the filesystem root); ``evalkit.toml`` wins over
+``pyproject.toml`` in the same directory, and a ``pyproject.toml`` without ``[tool.evalkit]`` is passed
+over. ``docs/configuration.md`` documents every key with an example.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+import copy
+import datetime
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
 
 from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.parse.reader import DEFAULT_MAX_FILE_SIZE
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
 
+#: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` and ``references`` are reserved for
+#: features to come: accepted and stored, not yet used.
+KNOWN_KEYS = ("checks", "disable", "gate", "max_file_size", "references", "severity")
+#: Files :func:`find_config` looks for, in this order within one directory.
+CONFIG_FILES = ("evalkit.toml", "pyproject.toml")
+PYPROJECT_TABLE = "tool.evalkit"
+
 
 @dataclass(frozen=True)
 class Config:
     """What a run does. ``disable`` holds check names or finding codes (``numbers`` or ``numbers.changed``
-    or a whole category such as ``leak``); ``severity`` overrides a code's default severity."""
+    or a whole category such as ``leak``); ``severity`` overrides a code's default severity.
+
+    ``check_options`` maps a check name to the options the file gave it (see :meth:`options_for` for the
+    effective ones); ``gate`` and ``references`` are kept as written for later features; ``source`` is the
+    configuration file as the user typed it or as discovery found it (``None``: defaults and flags only).
+    """
 
     disable: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    check_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    gate: Mapping[str, Any] = field(default_factory=dict)
+    references: str | None = None
+    source: str | None = None
 
     def validate(self) -> "Config":
         """Raise :class:`UnknownNameError` for names no registered check knows; return ``self``."""
-        from evalkit.checks import CHECKS, all_codes
-
-        codes = all_codes()
-        known = set(codes) | set(CHECKS.names()) | {c.split(".", 1)[0] for c in codes}
-        for name in sorted(self.disable):
-            if name not in known:
-                raise UnknownNameError(unknown_name_message("check or code", name, sorted(known)))
-        for code in sorted(self.severity):
-            if code not in codes:
-                raise UnknownNameError(unknown_name_message("finding code", code, sorted(codes)))
+        _validate_names(self.disable, self.severity, where="")
+        for name in sorted(self.check_options):
+            _validate_check_options(name, self.check_options[name], where="")
         if self.max_file_size <= 0:
             raise ConfigError("max_file_size must be a positive number of bytes")
         return self
@@ -46,12 +69,41 @@ class Config:
             names |= {code, code.split(".", 1)[0]}
         return not (names & self.disable)
 
+    def options_for(self, check_name: str) -> dict[str, Any]:
+        """The effective options of a check: its class's ``options`` defaults, updated by the file's table."""
+        from evalkit.checks import CHECKS, load_checks
+
+        load_checks()
+        defaults = getattr(CHECKS.get(check_name), "options", None) or {}
+        return copy.deepcopy({**defaults, **self.check_options.get(check_name, {})})
+
+    def with_overrides(
+        self,
+        *,
+        disable: Iterable[str] = (),
+        severity: Mapping[str, Severity] | None = None,
+        max_file_size: int | None = None,
+    ) -> "Config":
+        """This configuration with command-line values applied on top (see the module docstring)."""
+        return replace(
+            self,
+            disable=self.disable | frozenset(disable),
+            severity={**self.severity, **(severity or {})},
+            max_file_size=self.max_file_size if max_file_size is None else max_file_size,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The configuration as it goes into the report, so a reader can rerun the same thing."""
+        from evalkit.checks import CHECKS, load_checks
+
+        load_checks()
+        options = {name: self.options_for(name) for name in CHECKS.names()}
         return {
             "disable": sorted(self.disable),
             "severity": {code: sev.value for code, sev in sorted(self.severity.items())},
             "max_file_size": self.max_file_size,
+            "options": {name: _sorted_dict(opts) for name, opts in options.items() if opts},
+            "source": self.source,
         }
 
 
@@ -61,3 +113,333 @@ def parse_severity(value: str) -> Severity:
         return Severity(value.strip().lower())
     except ValueError:
         raise ConfigError(f"unknown severity {value!r}; use info, warning or error") from None
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str, what: str = "--max-file-size") -> int:
+    """Bytes from ``5000000``, ``500KB``, ``20MB`` or ``1GiB`` (binary units); ``what`` names the setting."""
+    m = _SIZE.match(text)
+    if not m:
+        raise ConfigError(f"{what} expects a size such as 5000000, 500KB or 20MB, got {text!r}")
+    unit = (m[2] or "").lower().rstrip("b").rstrip("i")
+    return int(float(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+
+# --- reading files ---------------------------------------------------------------------------------
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    """The configuration in ``path``, as given with ``--config``.
+
+    A file named ``pyproject.toml`` must have a ``[tool.evalkit]`` table; any other file is read as an
+    ``evalkit.toml`` (keys at the top level). ``source`` keeps ``path`` as given.
+    """
+    shown = os.fspath(path)
+    data = _read_toml(shown)
+    if Path(shown).name == "pyproject.toml":
+        table = _pyproject_table(data, shown)
+        if table is None:
+            raise ConfigError(f"{shown}: no [{PYPROJECT_TABLE}] table")
+        return config_from_mapping(table, source=shown, table=PYPROJECT_TABLE)
+    return config_from_mapping(data, source=shown)
+
+
+def find_config(paths: Sequence[str]) -> str | None:
+    """The configuration file for a run on ``paths``, or ``None``.
+
+    The search starts in the directory of the first input (the input itself if it is a directory; the
+    current directory for ``-`` or no input) and walks up the parents, stopping after the directory that
+    holds ``.git`` or at the root. The path is relative to the current directory when the input was
+    relative, so reports stay the same from one machine to the next.
+    """
+    first = paths[0] if paths else "-"
+    start = _start_directory(first)
+    directory = os.path.abspath(start)
+    while True:
+        for name in CONFIG_FILES:
+            candidate = os.path.join(directory, name)
+            shown = candidate if os.path.isabs(start) else os.path.relpath(candidate)
+            if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_pyproject_table(shown)):
+                return shown
+        parent = os.path.dirname(directory)
+        if os.path.exists(os.path.join(directory, ".git")) or parent == directory:
+            return None
+        directory = parent
+
+
+def discover_config(paths: Sequence[str]) -> Config:
+    """:func:`load_config` of :func:`find_config`, or the defaults when there is no file."""
+    found = find_config(paths)
+    return load_config(found) if found else Config()
+
+
+def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, table: str = "") -> Config:
+    """Validate a parsed table (``[tool.evalkit]`` or an ``evalkit.toml``) and build a :class:`Config`.
+
+    Every message names ``source`` and the table, and unknown keys come with a "did you mean".
+    """
+    where = _where(source, table)
+    _reject_unknown_keys(data, KNOWN_KEYS, "key", where)
+
+    disable = data.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(item, str) for item in disable):
+        raise ConfigError(f"{where}: 'disable' must be an array of strings, got {_describe(disable)}")
+
+    severity_table = _table(data, "severity", where)
+    severity_where = _where(source, _subtable(table, "severity"))
+    severity: dict[str, Severity] = {}
+    for code, level in _flatten(severity_table).items():
+        if not isinstance(level, str):
+            raise ConfigError(
+                f'{severity_where}: {code!r} must be "info", "warning" or "error", got {_describe(level)}'
+            )
+        try:
+            severity[code] = parse_severity(level)
+        except ConfigError as exc:
+            raise ConfigError(f"{severity_where}: {code!r}: {exc}") from None
+
+    max_file_size = DEFAULT_MAX_FILE_SIZE
+    if "max_file_size" in data:
+        raw = data["max_file_size"]
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            max_file_size = raw
+        elif isinstance(raw, str):
+            max_file_size = parse_size(raw, f"{where}: 'max_file_size'")
+        else:
+            raise ConfigError(
+                f"{where}: 'max_file_size' must be a number of bytes or a string such as \"20MB\", got {_describe(raw)}"
+            )
+        if max_file_size <= 0:
+            raise ConfigError(f"{where}: 'max_file_size' must be a positive number of bytes, got {raw!r}")
+
+    references = data.get("references")
+    if references is not None and not isinstance(references, str):
+        raise ConfigError(f"{where}: 'references' must be a path (a string), got {_describe(references)}")
+
+    gate = _table(data, "gate", where)
+    check_options = _check_tables(_table(data, "checks", where), _where(source, _subtable(table, "checks")))
+
+    _validate_names(frozenset(disable), severity, where=where, severity_where=severity_where)
+    return Config(
+        disable=frozenset(disable),
+        severity=severity,
+        max_file_size=max_file_size,
+        check_options=check_options,
+        gate=dict(gate),
+        references=references,
+        source=source,
+    )
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read configuration {path}: {exc.strerror or exc}") from None
+
+
+def _pyproject_table(data: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "evalkit" not in tool:
+        return None
+    table = tool["evalkit"]
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{PYPROJECT_TABLE}] must be a table, got {_describe(table)}")
+    return table
+
+
+def _has_pyproject_table(path: str) -> bool:
+    return _pyproject_table(_read_toml(path), path) is not None
+
+
+def _start_directory(first: str) -> str:
+    if first == "-":
+        return "."
+    if os.path.isdir(first):
+        return first
+    if not os.path.exists(first) and any(ch in first for ch in "*?["):
+        first = re.split(r"[*?\[]", first, maxsplit=1)[0] + "x"  # the directory part before the pattern
+    return os.path.dirname(first) or "."
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+
+def _validate_names(
+    disable: frozenset[str], severity: Mapping[str, Severity], *, where: str, severity_where: str | None = None
+) -> None:
+    from evalkit.checks import CHECKS, all_codes
+
+    codes = all_codes()
+    known = set(codes) | set(CHECKS.names()) | {c.split(".", 1)[0] for c in codes}
+    for name in sorted(disable):
+        if name not in known:
+            raise UnknownNameError(_at(where, unknown_name_message("check or code", name, sorted(known))))
+    for code in sorted(severity):
+        if code not in codes:
+            message = unknown_name_message("finding code", code, sorted(codes))
+            raise UnknownNameError(_at(severity_where or where, message))
+
+
+def _check_tables(checks: Mapping[str, Any], where: str) -> dict[str, dict[str, Any]]:
+    """``{check name: options}`` from the ``checks`` table.
+
+    Check names contain dots, so ``[tool.evalkit.checks.truncation.source]`` arrives as nested tables;
+    the quoted ``[tool.evalkit.checks."truncation.source"]`` works as well.
+    """
+    from evalkit.checks import CHECKS, load_checks
+
+    load_checks()
+    names = CHECKS.names()
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(table: Mapping[str, Any], prefix: str) -> None:
+        for key, value in table.items():
+            name = f"{prefix}{key}"
+            if name in CHECKS:
+                if not isinstance(value, dict):
+                    raise ConfigError(f"{where}: options of check {name!r} must be a table, got {_describe(value)}")
+                if name in found:
+                    raise ConfigError(f"{where}: check {name!r} is configured twice")
+                _validate_check_options(name, value, where=_where_sub(where, name))
+                found[name] = dict(value)
+            elif isinstance(value, dict) and any(n.startswith(f"{name}.") for n in names):
+                walk(value, f"{name}.")
+            else:
+                raise UnknownNameError(f"{where}: {unknown_name_message('check', name, names)}")
+
+    walk(checks, "")
+    return found
+
+
+def _validate_check_options(check_name: str, options: Mapping[str, Any], *, where: str) -> None:
+    """The check must exist; if its class declares ``options``, names and value types must match them."""
+    from evalkit.checks import CHECKS, load_checks
+
+    load_checks()
+    try:
+        cls = CHECKS.get(check_name)
+    except UnknownNameError as exc:
+        raise UnknownNameError(_at(where, str(exc))) from None
+    declared = getattr(cls, "options", None)
+    for key, value in options.items():
+        if not _plain(value):
+            kinds = "a string, number, boolean, array or table"
+            raise ConfigError(_at(where, f"option {key!r} must be {kinds}, got {_describe(value)}"))
+        if declared is None:
+            continue
+        if key not in declared:
+            raise UnknownNameError(_at(where, unknown_name_message(f"option of {check_name}", key, sorted(declared))))
+        if not _same_kind(declared[key], value):
+            raise ConfigError(
+                _at(where, f"option {key!r} must be {_describe(declared[key], article=True)}, got {_describe(value)}")
+            )
+
+
+def _reject_unknown_keys(data: Mapping[str, Any], known: Sequence[str], kind: str, where: str) -> None:
+    for key in data:
+        if key not in known:
+            raise UnknownNameError(f"{where}: {unknown_name_message(kind, key, list(known))}")
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key!r} must be a table, got {_describe(value)}")
+    return value
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"truncation": {"source": "warning"}}`` (an unquoted dotted key) -> ``{"truncation.source": "warning"}``."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _plain(value: Any) -> bool:
+    """TOML values that go into JSON unchanged (no dates or times)."""
+    if isinstance(value, (datetime.date, datetime.time)):
+        return False
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    return True
+
+
+def _same_kind(default: Any, value: Any) -> bool:
+    if default is None:
+        return True
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple))
+    if isinstance(default, Mapping):
+        return isinstance(value, Mapping)
+    return isinstance(value, type(default))
+
+
+def _describe(value: Any, article: bool = False) -> str:
+    """``a string 'x'`` / ``an array`` ...: what a wrong value is, for messages."""
+    if isinstance(value, bool):
+        kind = "a boolean"
+    elif isinstance(value, int):
+        kind = "an integer"
+    elif isinstance(value, float):
+        kind = "a float"
+    elif isinstance(value, str):
+        kind = "a string"
+    elif isinstance(value, (list, tuple)):
+        kind = "an array"
+    elif isinstance(value, Mapping):
+        kind = "a table"
+    elif isinstance(value, (datetime.date, datetime.time)):
+        kind = "a date or time"
+    else:
+        kind = f"a {type(value).__name__}"
+    if article or isinstance(value, (list, tuple, Mapping)):
+        return kind
+    return f"{kind} {value!r}" if isinstance(value, (str, int, float)) else kind
+
+
+def _sorted_dict(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _sorted_dict(value[k]) for k in sorted(value)}
+    return value
+
+
+def _where(source: str | None, table: str) -> str:
+    """``pyproject.toml [tool.evalkit.severity]`` / ``evalkit.toml`` / ``evalkit.toml [severity]``."""
+    shown = source or "configuration"
+    return f"{shown} [{table}]" if table else shown
+
+
+def _subtable(table: str, key: str) -> str:
+    return f"{table}.{key}" if table else key
+
+
+def _where_sub(where: str, key: str) -> str:
+    """``where`` with ``"key"`` appended to its table, for the per-check option tables."""
+    quoted = f'"{key}"' if "." in key else key
+    if where.endswith("]"):
+        return f"{where[:-1]}.{quoted}]"
+    return f"{where} [{quoted}]"
+
+
+def _at(where: str, message: str) -> str:
+    return f"{where}: {message}" if where else message
