@@ -10,7 +10,7 @@ from evalkit.config import Config
 from evalkit.errors import InputError, NotADigestError
 from evalkit.inputs import expand
 from evalkit.parse import parse_digest, read_source
-from evalkit.records import EntryResult, Finding, InputProblem, Issue, IssueResult, RunResult, Skipped
+from evalkit.records import Entry, EntryResult, Finding, InputProblem, Issue, IssueResult, Pair, RunResult, Skipped
 
 
 def score(paths: Sequence[str], config: Config | None = None) -> RunResult:
@@ -65,7 +65,7 @@ def check_issue(issue: Issue, checks: list[Check], config: Config) -> tuple[Issu
             except Exception as exc:  # same: report, keep going
                 crashes.append(_crash(issue.path, check, exc, entry.line))
     results = tuple(
-        EntryResult(entry=e, findings=_finalise(per_entry[id(e)], config)) for e in issue.entries
+        EntryResult(entry=e, findings=_finalise(per_entry[id(e)], config), pairs=_pairs(e)) for e in issue.entries
     )
     return IssueResult(issue=issue, entries=results, findings=_finalise(file_level, config)), crashes
 
@@ -88,3 +88,12 @@ def _crash(path: str, check: Check, exc: Exception, line: int | None) -> InputPr
         f"internal error in check {check.name}: {type(exc).__name__}: {exc} (please report this; other checks ran)",
         line,
     )
+
+
+def _pairs(entry: Entry) -> tuple[Pair, ...]:
+    """The sentence alignment of an entry (shared with the checks through the aligner's cache)."""
+    if not entry.abstract_zh.strip() or not entry.abstract_en.strip():
+        return ()
+    from evalkit.align import align_entry
+
+    return align_entry(entry).pairs

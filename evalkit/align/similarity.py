@@ -1,0 +1,47 @@
+"""Cheap whole-text similarities used to tell whether two fields belong to the same paper.
+
+Measured on 4,148 real entries of the shared corpus against a random other entry of the same issue:
+
+| signal | own pair p1 / p5 / p50 | other pair p50 / p95 / p99 |
+|---|---|---|
+| ``lexical_fit`` Chinese abstract vs English abstract | 0.44 / 0.50 / 0.63 | 0.15 / 0.26 / 0.33 |
+| ``lexical_fit`` Chinese title vs English title | 0.11 / 0.22 / 0.50 | 0.00 / 0.17 / 0.28 |
+| ``bigram_overlap`` Chinese title vs Chinese abstract | 0.17 / 0.28 / 0.56 | 0.06 / 0.22 / 0.33 |
+| ``bigram_overlap`` Chinese summary vs Chinese abstract | 0.28 / 0.37 / 0.59 | 0.08 / 0.19 / — |
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from evalkit.align.lexicon import english_stems, load_lexicon
+
+
+def lexical_fit(chinese: str, english: str) -> float:
+    """Share of the Chinese text's dictionary-bearing tokens that have a rendering in the English text."""
+    lexicon = load_lexicon()
+    return lexicon.coverage(lexicon.tokens(chinese), _stems(english))
+
+
+@lru_cache(maxsize=32768)
+def _stems(english: str) -> frozenset[str]:
+    return english_stems(english)
+
+
+@lru_cache(maxsize=32768)
+def _bigrams(text: str) -> frozenset[str]:
+    # Only bigrams with a non-ASCII character: Chinese words, not shared Latin acronyms or numbers.
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii())
+
+
+def bigram_overlap(part: str, whole: str) -> float:
+    """Share of the Chinese character bigrams of ``part`` that also occur in ``whole`` (1.0 if none)."""
+    grams = _bigrams(part)
+    if not grams:
+        return 1.0
+    return len(grams & _bigrams(whole)) / len(grams)
+
+
+def title_fit(title_zh: str, title_en: str, abstract_zh: str) -> float:
+    """How well a Chinese title fits an entry: mean of its fit to the English title and to the Chinese abstract."""
+    return (lexical_fit(title_zh, title_en) + bigram_overlap(title_zh, abstract_zh)) / 2

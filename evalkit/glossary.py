@@ -1,0 +1,82 @@
+"""The terminology glossary: English terms, accepted Chinese renderings, forbidden renderings.
+
+The file is tab-separated (``references/glossary.tsv``; ``#`` starts a comment line)::
+
+    large language model<TAB>大语言模型|大型语言模型<TAB>逻辑-概率模型
+
+Accepted renderings also feed the aligner's lexicon, since CC-CEDICT lacks much ML vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from evalkit.errors import ConfigError
+
+GLOSSARY_NAME = "glossary.tsv"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary row; ``line`` is its line in the file, for messages."""
+
+    english: str
+    accepted: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    line: int
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Case-insensitive, word-bounded match of the English term, plural allowed."""
+        words = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", self.english))
+        return re.compile(rf"(?<![A-Za-z]){words}(?:s|es)?(?![A-Za-z])", re.IGNORECASE)
+
+
+def default_glossary_path() -> Path | None:
+    """``references/glossary.tsv`` in the working directory, else the one beside the evalkit source tree."""
+    for base in (Path.cwd(), Path(__file__).resolve().parents[1]):
+        candidate = base / "references" / GLOSSARY_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_glossary(path: Path | None = None) -> tuple[Term, ...]:
+    """Read a glossary file; ``None`` means the default one (an empty glossary if there is none)."""
+    path = path or default_glossary_path()
+    if path is None:
+        return ()
+    return _load(str(path))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> tuple[Term, ...]:
+    terms = []
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the glossary: {exc}") from None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+            raise ConfigError(f"{path}:{number}: a glossary row needs 'English<TAB>accepted[<TAB>forbidden]'")
+        split = lambda col: tuple(x.strip() for x in col.split("|") if x.strip())  # noqa: E731
+        terms.append(Term(cols[0].strip(), split(cols[1]), split(cols[2]) if len(cols) > 2 else (), number))
+    return tuple(terms)
+
+
+def glossary_glosses() -> dict[str, set[str]]:
+    """Accepted Chinese renderings -> stems of their English term, for the aligner's lexicon."""
+    from evalkit.align.lexicon import stem
+
+    out: dict[str, set[str]] = {}
+    for term in load_glossary():
+        stems = {s for s in (stem(w) for w in re.split(r"[\s\-]+", term.english)) if s}
+        for zh in term.accepted:
+            out.setdefault(zh, set()).update(stems)
+    return out
