@@ -42,7 +42,7 @@ class TableMismatch(Check):
                         evidence=Evidence(source=in_table, translation=in_detail, field=what),
                     )
         for entry in issue.entries:
-            if entry.ref not in rows and issue.table:
+            if entry.ref not in rows:
                 yield self.finding(self.name, f"entry [^{entry.ref}] has no row in the summary table", entry=entry)
 
 

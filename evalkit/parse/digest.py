@@ -156,7 +156,8 @@ def _parse_entries(
     for k, head in enumerate(heads):
         stop = heads[k + 1] if k + 1 < len(heads) else len(lines)
         is_last = k + 1 == len(heads)
-        entry = _parse_entry(lines, head, stop, is_last, path, problems)
+        previous_layout = entries[-1].layout if entries else None
+        entry = _parse_entry(lines, head, stop, is_last, path, problems, previous_layout)
         if entry is not None:
             entries.append(entry)
     return entries
@@ -193,18 +194,27 @@ def _paragraphs(lines: list[str], start: int, stop: int) -> tuple[list[_Paragrap
 
 
 def _parse_entry(
-    lines: list[str], head: int, stop: int, is_last: bool, path: str, problems: list[InputProblem]
+    lines: list[str],
+    head: int,
+    stop: int,
+    is_last: bool,
+    path: str,
+    problems: list[InputProblem],
+    previous_layout: str | None = None,
 ) -> Entry | None:
     m = ENTRY_HEAD.match(lines[head])
     assert m is not None  # heads were selected by this pattern
     ref = int(m[1])
     paragraphs, closed = _paragraphs(lines, head + 1, stop)
+    # The generator closes every entry with a 4-space line; a last entry without it, with fewer than
+    # six paragraphs, after v1 entries, is a cut file rather than the 4-paragraph v0 layout.
+    cut_short = is_last and not closed and len(paragraphs) < len(FIELDS_V1) and previous_layout == "v1"
     if len(paragraphs) == len(FIELDS_V1):
         layout, names = "v1", FIELDS_V1
-    elif len(paragraphs) == len(FIELDS_V0):
+    elif len(paragraphs) == len(FIELDS_V0) and not cut_short:
         layout, names = "v0", FIELDS_V0
     else:
-        if is_last and len(paragraphs) < len(FIELDS_V1):
+        if cut_short or (is_last and len(paragraphs) < len(FIELDS_V1)):
             message = (
                 f"the file ends in the middle of entry [^{ref}]: {len(paragraphs)} of its "
                 f"{len(FIELDS_V1)} paragraphs are there (was the file cut?)"

@@ -102,4 +102,9 @@ def _guess_encoding(data: bytes) -> tuple[str, str]:
 
 
 def _mb(n: int) -> str:
+    """A size for people: bytes, KB or MB."""
+    if n < 1024:
+        return f"{n} bytes"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
     return f"{n / 1024 / 1024:.1f} MB"

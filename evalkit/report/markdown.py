@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -59,7 +60,7 @@ def _issue_section(issue: dict[str, Any]) -> list[str]:
             first = findings[0] if findings else None
             detail = f" — `{first['code']}` line {first['line']}: {_text(first['message'])}" if first else ""
             more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
-            out.append(f"- **[^{e['ref']}]** {e['status']} [{_text(e['arxiv_id'] or e['link'])}]({_url(e['link'])}){detail}{more}")
+            out.append(f"- **[^{e['ref']}]** {e['status']} {_paper_link(e)}{detail}{more}")
         out.append("")
     return out
 
@@ -84,5 +85,9 @@ def _code(value: str) -> str:
     return value.replace("`", "'").replace("\n", " ")
 
 
-def _url(value: str) -> str:
-    return value if value.startswith(("http://", "https://")) else "#"
+def _paper_link(entry: dict[str, Any]) -> str:
+    """A link rebuilt from the parsed arXiv id, never the digest's raw URL (which could smuggle markup)."""
+    arxiv_id = entry.get("arxiv_id")
+    if arxiv_id and re.fullmatch(r"[\w./\-]+", arxiv_id):
+        return f"[{arxiv_id}](https://arxiv.org/abs/{arxiv_id})"
+    return _text(entry.get("link") or "")
