@@ -1,0 +1,184 @@
+"""evalkit.pipeline.score: inputs -> parse -> checks -> RunResult."""
+
+from __future__ import annotations
+
+import pytest
+
+from evalkit.checks import CHECKS, load_checks
+from evalkit.config import Config
+from evalkit.errors import ConfigError, UnknownNameError
+from evalkit.pipeline import active_checks, score
+from evalkit.records import Severity
+from tests.conftest import FIXTURE_NAMES
+from tests.digest_builder import FIXTURES, build_digest, fixture_path, make_entry
+from tests.helpers import FOUNDATION_CHECKS, all_codes_of, foundation_config
+
+
+def run_(paths, **config):
+    """``score`` with only the foundation checks, so checks added later cannot change the findings."""
+    return score(paths, foundation_config(**config))
+
+
+def codes(run) -> list[str]:
+    return all_codes_of(run)
+
+
+def test_all_fixtures_score_without_errors():
+    run = run_([str(FIXTURES)])
+    assert run.errors == () and run.skipped == ()
+    assert sorted(i.issue.id for i in run.issues) == sorted(n[:-3] for n in FIXTURE_NAMES)
+    assert sum(len(i.entries) for i in run.issues) == 3 + 3 + 3 + 3 + 0 + 3 + 4
+    # directory contents come in a stable (sorted) order
+    assert [i.issue.path for i in run.issues] == sorted(i.issue.path for i in run.issues)
+    assert codes(run) == ["truncation.source", "truncation.translation"]
+
+
+def test_findings_land_on_their_entries():
+    (result,) = run_([fixture_path("v1_s3.md")]).issues
+    by_ref = {e.entry.ref: [(f.code, f.severity) for f in e.findings] for e in result.entries}
+    assert by_ref == {
+        1: [],
+        2: [("truncation.translation", Severity.WARNING), ("truncation.source", Severity.INFO)],
+        3: [],
+    }
+    assert result.findings == ()
+
+
+def test_findings_are_sorted_by_line_then_code(write_file):
+    text = build_digest([make_entry(1, title_zh="", abstract_zh="", link="https://example.org/x")])
+    (result,) = run_([write_file("d.md", text)]).issues
+    findings = result.entries[0].findings
+    keys = [(f.line, f.code) for f in findings]
+    assert keys == sorted(keys) and len(keys) == 3
+    assert [f.code for f in findings] == ["structure.empty-field", "structure.malformed-link", "translation.empty"]
+
+
+def test_file_level_findings_stay_on_the_issue(bom_digest):
+    (result,) = run_([bom_digest]).issues
+    assert [f.code for f in result.findings] == ["structure.bom"]
+    assert all(e.findings == () for e in result.entries)
+
+
+def test_directory_with_readme_skips_it(digest_dir):
+    run = run_([str(digest_dir)])
+    assert run.errors == ()
+    assert [s.path for s in run.skipped] == [str(digest_dir / "README.md")]
+    assert "# 摘要" in run.skipped[0].reason
+    assert [i.issue.channel for i in run.issues] == ["cs.CL"]
+    assert run.issues[0].issue.date == "2024-02-15"
+
+
+def test_named_readme_is_an_error(readme_file):
+    run = run_([readme_file])
+    assert run.issues == () and run.skipped == ()
+    (problem,) = run.errors
+    assert problem.path == readme_file and problem.line == 1 and "not a digest" in problem.message
+
+
+@pytest.mark.parametrize(
+    "fixture_name, message",
+    [
+        ("gbk_digest", "GBK"),
+        ("latin1_file", "Latin-1"),
+        ("binary_file", "binary"),
+        ("zero_byte_file", "0 bytes"),
+    ],
+)
+def test_unreadable_input_is_an_error_and_the_rest_is_scored(request, fixture_name, message):
+    bad = request.getfixturevalue(fixture_name)
+    run = run_([fixture_path("v1_s1.md"), bad, fixture_path("v1_s2.md")])
+    assert [i.issue.id for i in run.issues] == ["v1_s1", "v1_s2"]
+    (problem,) = run.errors
+    assert problem.path == bad and message in problem.message
+
+
+def test_bad_files_in_a_directory_are_errors_not_skipped(tmp_path):
+    (tmp_path / "a.md").write_text(build_digest([make_entry(1)]), encoding="utf-8")
+    (tmp_path / "b.md").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("just notes\n", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")  # not .md/.txt: never looked at
+    run = run_([str(tmp_path)])
+    assert [i.issue.id for i in run.issues] == ["a"]
+    assert [e.path for e in run.errors] == [str(tmp_path / "b.md")]
+    assert [s.path for s in run.skipped] == [str(tmp_path / "notes.txt")]
+
+
+def test_cut_files_keep_their_readable_entries(cut_after_paragraphs, cut_mid_line):
+    run = run_([cut_after_paragraphs, cut_mid_line])
+    assert [len(i.entries) for i in run.issues] == [1, 1]
+    assert [e.path for e in run.errors] == [cut_after_paragraphs, cut_mid_line]
+    assert all(e.line for e in run.errors)
+
+
+def test_nonexistent_path_glob_and_empty_directory(tmp_path):
+    (tmp_path / "empty").mkdir()
+    run = run_([str(tmp_path / "missing.md"), str(tmp_path / "*.nothing"), str(tmp_path / "empty")])
+    assert run.issues == ()
+    assert [(p.path, p.message) for p in run.errors] == [
+        (str(tmp_path / "missing.md"), "no such file or directory"),
+        (str(tmp_path / "*.nothing"), "the pattern matches no file"),
+        (str(tmp_path / "empty"), "directory holds no .md or .txt files"),
+    ]
+
+
+def test_glob_is_expanded_and_duplicates_are_dropped():
+    pattern = str(FIXTURES / "v1_s*.md")
+    run = run_([pattern, fixture_path("v1_s2.md"), fixture_path("v1_s2.md")])
+    assert [i.issue.id for i in run.issues] == ["v1_s1", "v1_s2", "v1_s3"]
+    run = run_([str(FIXTURES.parent / "**" / "v0.md")])
+    assert [i.issue.id for i in run.issues] == ["v0"]
+
+
+def test_max_file_size(write_file):
+    path = write_file("d.md", build_digest([make_entry(1)]))
+    run = run_([path], max_file_size=1024)
+    assert run.issues == () and "larger than" in run.errors[0].message
+    assert len(run_([path], max_file_size=1024 * 1024).issues) == 1
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def test_disable_a_check_a_category_and_a_single_code(bom_digest):
+    path = fixture_path("v1_s3.md")
+    assert codes(run_([path], disable={"truncation.source"})) == ["truncation.translation"]
+    assert codes(run_([path], disable={"truncation"})) == []
+    # one code of a multi-code check; the check itself keeps running
+    assert codes(run_([bom_digest], disable={"structure.bom"})) == []
+    assert codes(run_([bom_digest])) == ["structure.bom"]
+    names = [c.name for c in active_checks(Config(disable=frozenset({"structure"})))]
+    assert [n for n in names if n in FOUNDATION_CHECKS] == ["translation.empty", "truncation.source", "truncation.translation"]
+    assert not any(n.startswith("structure.") for n in names)
+
+
+def test_severity_override():
+    severity = {"truncation.source": Severity.ERROR, "truncation.translation": Severity.INFO}
+    (result,) = run_([fixture_path("v1_s3.md")], severity=severity).issues
+    assert {(f.code, f.severity) for f in result.entries[1].findings} == {
+        ("truncation.source", Severity.ERROR),
+        ("truncation.translation", Severity.INFO),
+    }
+
+
+def test_unknown_names_are_refused_with_a_suggestion():
+    with pytest.raises(UnknownNameError, match="did you mean 'truncation.source'"):
+        score([fixture_path("v1_s1.md")], Config(disable=frozenset({"truncation.sorce"})))
+    with pytest.raises(UnknownNameError, match="unknown finding code 'structure.refs'"):
+        score([fixture_path("v1_s1.md")], Config(severity={"structure.refs": Severity.ERROR}))
+    with pytest.raises(ConfigError, match="max_file_size"):
+        Config(max_file_size=0).validate()
+
+
+def test_a_crashing_check_is_reported_and_the_others_still_run(monkeypatch):
+    load_checks()
+    cls = CHECKS.get("truncation.source")
+
+    def boom(self, entry, issue):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(cls, "check_entry", boom)
+    run = run_([fixture_path("v1_s3.md")])
+    assert len(run.errors) == 3  # once per entry
+    assert all("internal error in check truncation.source: RuntimeError: kaput" in e.message for e in run.errors)
+    assert [e.line for e in run.errors] == [11, 25, 39]
+    assert codes(run) == ["truncation.translation"]
