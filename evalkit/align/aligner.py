@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from evalkit.align.lexicon import english_stems, load_lexicon
+from evalkit.align.lexicon import Token, english_stems, load_lexicon
 from evalkit.align.segment import Span, split_chinese, split_english
 from evalkit.records import Pair
 
@@ -22,7 +22,7 @@ from evalkit.records import Pair
 LENGTH_RATIO = 0.30
 SIMILARITY_WEIGHT = 2.0
 LENGTH_WEIGHT = 0.6
-BEAD_PENALTY = {(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25, (2, 2): 0.5, (1, 3): 0.6, (3, 1): 0.6}
+BEAD_PENALTY = {(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25, (2, 2): 0.5}
 SKIP_COST = 0.55
 
 
@@ -37,6 +37,7 @@ class Alignment:
     en_coverage: float  # share of English content words with a rendering in the whole Chinese
     en_sentence_coverage: tuple[float, ...]  # each English sentence against the whole Chinese
     zh_sentence_coverage: tuple[float, ...]  # each Chinese sentence against the whole English
+    zh_tokens: tuple[Token, ...] = ()  # dictionary-bearing tokens of the whole Chinese text
 
     @property
     def similarity(self) -> float:
@@ -74,6 +75,7 @@ def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignme
         en_coverage=_share([m for ms in en_masks for m in ms], all_zh),
         en_sentence_coverage=en_sentence_cov,
         zh_sentence_coverage=zh_sentence_cov,
+        zh_tokens=tuple(t for toks in zh_tokens for t in toks),
     )
 
 

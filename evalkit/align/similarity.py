@@ -13,14 +13,19 @@ Measured on 4,148 real entries of the shared corpus against a random other entry
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Sequence
 
-from evalkit.align.lexicon import english_stems, load_lexicon
+from evalkit.align.lexicon import Token, english_stems, load_lexicon
 
 
-def lexical_fit(chinese: str, english: str) -> float:
-    """Share of the Chinese text's dictionary-bearing tokens that have a rendering in the English text."""
+def lexical_fit(chinese: str | Sequence[Token], english: str) -> float:
+    """Share of the Chinese text's dictionary-bearing tokens that have a rendering in the English text.
+
+    ``chinese`` may be the tokens already computed (an :class:`Alignment`'s ``zh_tokens``), to save work.
+    """
     lexicon = load_lexicon()
-    return lexicon.coverage(lexicon.tokens(chinese), _stems(english))
+    tokens = lexicon.tokens(chinese) if isinstance(chinese, str) else list(chinese)
+    return lexicon.coverage(tokens, _stems(english))
 
 
 @lru_cache(maxsize=32768)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from evalkit.align import align_entry
 from evalkit.align.similarity import lexical_fit
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Evidence, Finding, Issue, Severity
@@ -38,11 +39,12 @@ class Alignment(Check):
             zh, en = entry.abstract_zh, entry.abstract_en
             if len(zh) < MIN_CHARS or len(en) < MIN_CHARS:
                 continue
-            own = lexical_fit(zh, en)
+            tokens = align_entry(entry).zh_tokens  # the aligner already segmented this text
+            own = lexical_fit(tokens, en)
             if own >= SUSPICIOUS_FIT:
                 continue
             candidates = [
-                (lexical_fit(zh, other.abstract_en), other)
+                (lexical_fit(tokens, other.abstract_en), other)
                 for other in issue.entries
                 if other is not entry and len(other.abstract_en) >= MIN_CHARS
             ]

@@ -93,4 +93,7 @@ def _fit(summary: str, entry: Entry) -> float:
     """How well a summary fits an entry: the better of its wording overlap with the Chinese abstract and
     its lexical fit to the English abstract, so a swapped or empty Chinese abstract does not make a correct
     summary look wrong."""
-    return max(bigram_overlap(summary, entry.abstract_zh), lexical_fit(summary, entry.abstract_en))
+    overlap = bigram_overlap(summary, entry.abstract_zh)
+    if overlap >= SUSPICIOUS_OVERLAP:
+        return overlap  # clearly fits: skip the costlier lexical look-up
+    return max(overlap, lexical_fit(summary, entry.abstract_en))
