@@ -27,6 +27,7 @@ def garble(text: str, how: str) -> str:
 
 
 def check(**fields) -> list:
+    """Findings of the check on a one-entry digest built from the default entry with ``fields`` changed."""
     return run_check(NAME, build_digest([make_entry(1, **fields)]))
 
 
@@ -125,3 +126,46 @@ def test_every_field_is_checked():
     fields = ["title_zh", "summary_zh", "abstract_zh", "title_en", "abstract_en"]
     findings = check(**{f: getattr(make_entry(1), f) + bad for f in fields})
     assert sorted(f.evidence.field for f in findings) == sorted(fields)
+
+
+# --- UTF-8 read as GBK -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["strict", "replace"])
+def test_utf8_read_as_gbk(how):
+    source = "稀疏注意力机制显著降低了显存占用" if how == "replace" else "我们的实验结果表明"
+    raw = source.encode("utf-8")
+    if how == "strict":
+        raw = raw[: len(raw) // 2 * 2]  # an even number of bytes, so every pair is a GBK character
+    garbled = raw.decode("gbk", errors="replace")
+    zh = ZH_HEAD + garbled + ZH_TAIL
+    (finding,) = check(abstract_zh=zh)
+    assert finding.code == "encoding.mojibake" and "UTF-8 read as GBK" in finding.message
+    start, end = finding.evidence.translation_span
+    assert start >= len(ZH_HEAD) and end <= len(ZH_HEAD) + len(garbled)
+    assert end - start >= len(garbled) * 2 // 3  # most of the damage is inside the span
+
+
+def test_gbk_repair_is_shown_when_it_works():
+    garbled = "实验结果表明".encode("utf-8").decode("gbk")
+    (finding,) = check(abstract_zh=ZH_HEAD + garbled + ZH_TAIL)
+    assert "it reads '实验结果表明' when re-decoded" in finding.message
+
+
+@pytest.mark.parametrize(
+    "zh",
+    [
+        "我们研究特级初榨橄榄油的氧化过程，并对棕榈油样本进行了对照实验。",
+        "浏览器渲染引擎在多设备上的差异会影响网页生成模型的评估结果。",
+        "涓涓细流汇成江河：我们用小样本逐步构建大规模语料。",
+    ],
+)
+def test_real_text_with_rare_characters_is_not_gbk_mojibake(zh):
+    assert check(abstract_zh=zh) == []
+
+
+def test_a_single_garbled_character_is_found():
+    garbled = "和".encode("utf-8").decode("cp1252")  # 'å’Œ': too short for ftfy's heuristic alone
+    zh = "我们比较了LVLMs" + garbled + "LLMs的表现。"
+    (finding,) = check(abstract_zh=zh)
+    assert finding.code == "encoding.mojibake" and finding.evidence.translation == garbled
