@@ -86,6 +86,14 @@ def score(
     no_config: Annotated[
         bool, typer.Option("--no-config", help="Ignore configuration files: defaults and flags only.")
     ] = False,
+    no_align: Annotated[
+        bool,
+        typer.Option(
+            "--no-align",
+            help="Skip sentence alignment and the checks that need it (coverage, alignment, title, summary,"
+            " fabricated endings, terminology): a fast structural run.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
 ) -> None:
     """Score digest files: parse, run the checks, and report per issue and per entry.
@@ -111,6 +119,7 @@ def score(
             disable=disable or (),
             severity=dict(_parse_override(item, parse_severity) for item in severity or ()),
             max_file_size=None if max_file_size is None else parse_size(max_file_size, "--max-file-size"),
+            align=False if no_align else None,
         )
         run = run_score(paths, config)
         report = build_report(run, config)

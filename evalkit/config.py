@@ -29,7 +29,7 @@ from evalkit.registry import unknown_name_message
 
 #: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` and ``references`` are reserved for
 #: features to come: accepted and stored, not yet used.
-KNOWN_KEYS = ("checks", "disable", "gate", "max_file_size", "references", "severity")
+KNOWN_KEYS = ("align", "checks", "disable", "gate", "max_file_size", "references", "severity")
 #: Files :func:`find_config` looks for, in this order within one directory.
 CONFIG_FILES = ("evalkit.toml", "pyproject.toml")
 PYPROJECT_TABLE = "tool.evalkit"
@@ -48,6 +48,7 @@ class Config:
     disable: frozenset[str] = frozenset()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    align: bool = True  # sentence alignment and the checks that need it (off: a fast structural run)
     check_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     gate: Mapping[str, Any] = field(default_factory=dict)
     references: str | None = None
@@ -83,6 +84,7 @@ class Config:
         disable: Iterable[str] = (),
         severity: Mapping[str, Severity] | None = None,
         max_file_size: int | None = None,
+        align: bool | None = None,
     ) -> "Config":
         """This configuration with command-line values applied on top (see the module docstring)."""
         return replace(
@@ -90,6 +92,7 @@ class Config:
             disable=self.disable | frozenset(disable),
             severity={**self.severity, **(severity or {})},
             max_file_size=self.max_file_size if max_file_size is None else max_file_size,
+            align=self.align if align is None else align,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +105,7 @@ class Config:
             "disable": sorted(self.disable),
             "severity": {code: sev.value for code, sev in sorted(self.severity.items())},
             "max_file_size": self.max_file_size,
+            "align": self.align,
             "options": {name: _sorted_dict(opts) for name, opts in options.items() if opts},
             "source": self.source,
         }
@@ -214,6 +218,10 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
         if max_file_size <= 0:
             raise ConfigError(f"{where}: 'max_file_size' must be a positive number of bytes, got {raw!r}")
 
+    align = data.get("align", True)
+    if not isinstance(align, bool):
+        raise ConfigError(f"{where}: 'align' must be true or false, got {_describe(align)}")
+
     references = data.get("references")
     if references is not None and not isinstance(references, str):
         raise ConfigError(f"{where}: 'references' must be a path (a string), got {_describe(references)}")
@@ -226,6 +234,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
         disable=frozenset(disable),
         severity=severity,
         max_file_size=max_file_size,
+        align=align,
         check_options=check_options,
         gate=dict(gate),
         references=references,

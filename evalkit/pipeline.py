@@ -43,7 +43,7 @@ def score(paths: Sequence[str], config: Config | None = None) -> RunResult:
 def active_checks(config: Config) -> list[Check]:
     """Instances of every registered check the configuration leaves enabled, in name order."""
     load_checks()
-    return [cls() for cls in CHECKS if config.is_enabled(cls.name)]
+    return [cls() for cls in CHECKS if config.is_enabled(cls.name) and (config.align or not cls.needs_alignment)]
 
 
 def check_issue(issue: Issue, checks: list[Check], config: Config) -> tuple[IssueResult, list[InputProblem]]:
@@ -65,7 +65,8 @@ def check_issue(issue: Issue, checks: list[Check], config: Config) -> tuple[Issu
             except Exception as exc:  # same: report, keep going
                 crashes.append(_crash(issue.path, check, exc, entry.line))
     results = tuple(
-        EntryResult(entry=e, findings=_finalise(per_entry[id(e)], config), pairs=_pairs(e)) for e in issue.entries
+        EntryResult(entry=e, findings=_finalise(per_entry[id(e)], config), pairs=_pairs(e) if config.align else ())
+        for e in issue.entries
     )
     return IssueResult(issue=issue, entries=results, findings=_finalise(file_level, config)), crashes
 

@@ -29,6 +29,7 @@ class Alignment(Check):
     """
 
     name = "alignment"
+    needs_alignment = True
     codes = (
         CodeSpec("alignment.other-entry", Severity.ERROR, "the Chinese abstract translates another entry's English"),
         CodeSpec("alignment.unrelated", Severity.ERROR, "the Chinese abstract does not translate its English abstract"),

@@ -23,13 +23,15 @@ class Check:
 
     Subclasses set ``name`` (the registry key, also the code prefix they own), ``codes`` and override
     :meth:`check_entry` (called once per entry) and/or :meth:`check_issue` (once per file).
-    ``needs_reference``/``needs_model`` tell the pipeline what a check requires.
+    ``needs_reference``/``needs_model``/``needs_alignment`` tell the pipeline what a check requires
+    (``needs_alignment``: the sentence aligner or its bilingual lexicon, skipped by ``--no-align``).
     """
 
     name: ClassVar[str]
     codes: ClassVar[tuple[CodeSpec, ...]]
     needs_reference: ClassVar[bool] = False
     needs_model: ClassVar[bool] = False
+    needs_alignment: ClassVar[bool] = False
 
     def check_entry(self, entry: Entry, issue: Issue) -> Iterable[Finding]:
         """Findings for one entry; the default has none."""

@@ -29,6 +29,7 @@ class Coverage(Check):
     """
 
     name = "coverage"
+    needs_alignment = True
     codes = (
         CodeSpec("coverage.omission", Severity.ERROR, "an English sentence has no counterpart in the Chinese"),
         CodeSpec("coverage.addition", Severity.ERROR, "a Chinese sentence renders nothing in the English"),

@@ -25,6 +25,7 @@ class Summary(Check):
     """
 
     name = "summary"
+    needs_alignment = True
     codes = (
         CodeSpec("summary.empty", Severity.ERROR, "the one-line summary is empty"),
         CodeSpec("summary.other-entry", Severity.ERROR, "the summary (paragraph or table cell) describes another entry"),

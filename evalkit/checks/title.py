@@ -27,6 +27,7 @@ class Title(Check):
     """
 
     name = "title"
+    needs_alignment = True
     codes = (
         CodeSpec("title.other-entry", Severity.ERROR, "the Chinese title is another entry's title"),
         CodeSpec("title.mismatch", Severity.WARNING, "the Chinese title renders little of the English title"),

@@ -28,6 +28,7 @@ class FabricatedEnding(Check):
     """
 
     name = "truncation.fabricated"
+    needs_alignment = True
     codes = (
         CodeSpec(name, Severity.ERROR, "the Chinese completes the cut English with content (results, numbers) it does not contain"),
     )

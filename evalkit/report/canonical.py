@@ -20,12 +20,12 @@ SEVERITIES = ("error", "warning", "info")
 
 def build_report(run: RunResult, config: Config) -> dict[str, Any]:
     """The report as plain data, in the documented key order."""
-    from evalkit.checks import CHECKS
+    from evalkit.pipeline import active_checks
 
     return {
         "schema": SCHEMA,
         "tool": {"name": "evalkit", "version": __version__},
-        "config": {**config.to_dict(), "checks": [c.name for c in CHECKS if config.is_enabled(c.name)]},
+        "config": {**config.to_dict(), "checks": [c.name for c in active_checks(config)]},
         "summary": _run_summary(run),
         "issues": [_issue(i) for i in run.issues],
         "errors": [p.to_dict() for p in run.errors],
