@@ -75,7 +75,9 @@ class Entry:
 class Evidence:
     """What a finding points at: text from the English source and/or the Chinese translation.
 
-    ``*_span`` are ``(start, end)`` character offsets into the named field of the entry.
+    ``field`` names the entry field the finding is about. ``source_span`` is a ``(start, end)`` character
+    offset into the English side of that field (``abstract_en`` for the abstracts, ``title_en`` for the
+    titles) and ``translation_span`` into the Chinese side (``abstract_zh``, ``title_zh``, ``summary_zh``).
     """
 
     source: str | None = None
