@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from evalkit.align.lexicon import Token, english_stems, load_lexicon
 from evalkit.align.segment import Span, split_chinese, split_english
@@ -94,22 +95,31 @@ def _share(masks: list[int], bead: int) -> float:
     return sum(1 for m in masks if m & bead) / len(masks)
 
 
-def _histograms(masks: list[list[int]]) -> tuple[list[list[tuple[int, int]]], list[int]]:
-    hists = []
+def _prefix(values: Iterable[int]) -> list[int]:
+    out = [0]
+    for v in values:
+        out.append(out[-1] + v)
+    return out
+
+
+def _hit_counts(masks: list[list[int]], other: int) -> list[list[list[int]]]:
+    """``hits[k][a][w-1]``: items of sentence ``k`` rendered by the other side's sentences ``a..a+w-1``.
+
+    Beads span at most two sentences a side, so these counts, added up, give every bead's coverage
+    without touching a token again inside the dynamic programme.
+    """
+    ranges = [((1 << a), (3 << a) if a + 1 < other else 0) for a in range(other)]
+    hits = []
     for sentence in masks:
         counts: dict[int, int] = {}
-        for m in sentence:
-            if m:
-                counts[m] = counts.get(m, 0) + 1
-        hists.append(list(counts.items()))
-    return hists, [len(sentence) for sentence in masks]
-
-
-def _bead_share(hists: list[list[tuple[int, int]]], sizes: list[int], lo: int, hi: int, bead: int) -> float:
-    total = sum(sizes[lo:hi])
-    if not total:
-        return 1.0
-    return sum(c for h in hists[lo:hi] for m, c in h if m & bead) / total
+        for mask in sentence:
+            if mask:
+                counts[mask] = counts.get(mask, 0) + 1
+        row = []
+        for one, two in ranges:
+            row.append([sum(c for mk, c in counts.items() if mk & one), sum(c for mk, c in counts.items() if mk & two)])
+        hits.append(row)
+    return hits
 
 
 def _dp(
@@ -120,35 +130,38 @@ def _dp(
     source_truncated: bool,
 ) -> tuple[Pair, ...]:
     n, m = len(en_spans), len(zh_spans)
-    # Histograms of distinct non-zero masks per sentence: far fewer than tokens, so beads score fast.
-    zh_hist, zh_size = _histograms(zh_masks)
-    en_hist, en_size = _histograms(en_masks)
-    en_len = [b - a for a, b in en_spans]
-    zh_len = [b - a for a, b in zh_spans]
+    zh_hits, en_hits = _hit_counts(zh_masks, n), _hit_counts(en_masks, m)
+    # Prefix sums turn every "total over a bead" into one subtraction.
+    zh_size = _prefix(len(x) for x in zh_masks)
+    en_size = _prefix(len(x) for x in en_masks)
+    en_len = _prefix(b - a for a, b in en_spans)
+    zh_len = _prefix(b - a for a, b in zh_spans)
     NEG = -1e9
     best = [[NEG] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
-    moves = list(BEAD_PENALTY) + [(1, 0), (0, 1)]
+    beads = [(di, dj, BEAD_PENALTY[(di, dj)]) for di, dj in BEAD_PENALTY]
     for i in range(n + 1):
         for j in range(m + 1):
-            if best[i][j] == NEG:
+            here = best[i][j]
+            if here == NEG:
                 continue
-            for di, dj in moves:
+            for ni, nj in ((i + 1, j), (i, j + 1)):  # 1-0 and 0-1: a sentence left unpaired
+                if ni <= n and nj <= m and here - SKIP_COST > best[ni][nj]:
+                    best[ni][nj] = here - SKIP_COST
+                    back[ni][nj] = (i, j, 0.0)
+            for di, dj, penalty in beads:
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
                     continue
-                if di == 0 or dj == 0:
-                    sim = 0.0
-                    score = -SKIP_COST
-                else:
-                    en_bead = ((1 << ni) - 1) ^ ((1 << i) - 1)
-                    zh_bead = ((1 << nj) - 1) ^ ((1 << j) - 1)
-                    sim = (_bead_share(zh_hist, zh_size, j, nj, en_bead) + _bead_share(en_hist, en_size, i, ni, zh_bead)) / 2
-                    le, lz = sum(en_len[i:ni]), sum(zh_len[j:nj])
-                    length_cost = abs(math.log((lz + 10) / (LENGTH_RATIO * le + 10)))
-                    score = SIMILARITY_WEIGHT * sim - LENGTH_WEIGHT * length_cost - BEAD_PENALTY[(di, dj)]
-                total = best[i][j] + score
+                zh_total = zh_size[nj] - zh_size[j]
+                en_total = en_size[ni] - en_size[i]
+                zh_hit = zh_hits[j][i][di - 1] + (zh_hits[j + 1][i][di - 1] if dj == 2 else 0)
+                en_hit = en_hits[i][j][dj - 1] + (en_hits[i + 1][j][dj - 1] if di == 2 else 0)
+                sim = ((zh_hit / zh_total if zh_total else 1.0) + (en_hit / en_total if en_total else 1.0)) / 2
+                lz, le = zh_len[nj] - zh_len[j], en_len[ni] - en_len[i]
+                length_cost = abs(math.log((lz + 10) / (LENGTH_RATIO * le + 10)))
+                total = here + SIMILARITY_WEIGHT * sim - LENGTH_WEIGHT * length_cost - penalty
                 if total > best[ni][nj]:
                     best[ni][nj] = total
                     back[ni][nj] = (i, j, sim)
