@@ -94,6 +94,9 @@ def score(
             " fabricated endings, terminology): a fast structural run.",
         ),
     ] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (0: one per CPU core). The report is the same for any value.")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
 ) -> None:
     """Score digest files: parse, run the checks, and report per issue and per entry.
@@ -121,16 +124,15 @@ def score(
             max_file_size=None if max_file_size is None else parse_size(max_file_size, "--max-file-size"),
             align=False if no_align else None,
         )
-        run = run_score(paths, config)
-        report = build_report(run, config)
+        run = run_score(paths, config, jobs=jobs)
         if format is OutputFormat.json:
-            write_text(output or "-", iter_report_json(report))
+            write_text(output or "-", iter_report_json(run, config))
         elif format is OutputFormat.markdown:
             from evalkit.report.markdown import render_markdown
 
-            write_text(output or "-", render_markdown(report))
+            write_text(output or "-", render_markdown(build_report(run, config)))
         else:
-            _write_table(report, output)
+            _write_table(build_report(run, config), output)
     except EvalkitError as exc:
         _fail(str(exc))
     except OSError as exc:

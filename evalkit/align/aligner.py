@@ -51,7 +51,7 @@ def align(english: str, chinese: str, source_truncated: bool = False) -> Alignme
     return _align_cached(english, chinese, source_truncated)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignment:
     lex = load_lexicon()
     en_spans = tuple(split_english(english))

@@ -59,7 +59,7 @@ def english_stems(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A unit of a Chinese text with the keys under which it may appear in English."""
 
@@ -73,6 +73,11 @@ class Lexicon:
 
     def __init__(self, glosses: dict[str, frozenset[str]]) -> None:
         self.glosses = glosses
+        # longest word (up to 4 characters) starting with each character: bounds the longest-match search
+        self.longest: dict[str, int] = {}
+        for word in glosses:
+            if len(word) <= 4 and len(word) > self.longest.get(word[0], 0):
+                self.longest[word[0]] = len(word)
 
     def tokens(self, text: str) -> list[Token]:
         """Dictionary-bearing tokens of a Chinese text: CJK words with glosses, Latin tokens, numbers."""
@@ -85,13 +90,13 @@ class Lexicon:
         return sum(1 for t in tokens if t.keys & stems) / len(tokens)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     pos = 0
     for run in _CJK_RUN.finditer(text):
         out.extend(_latin_tokens(text[pos : run.start()]))
-        for word in _longest_match(run.group(), lexicon.glosses):
+        for word in _longest_match(run.group(), lexicon.glosses, lexicon.longest):
             if word not in ZH_STOP_WORDS:
                 out.append(Token(word, lexicon.glosses[word], latin=False))
         pos = run.end()
@@ -99,7 +104,7 @@ def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
-def _longest_match(run: str, glosses: dict[str, frozenset[str]]) -> list[str]:
+def _longest_match(run: str, glosses: dict[str, frozenset[str]], longest: dict[str, int]) -> list[str]:
     """Greedy forward longest match against the dictionary (words of up to 4 characters).
 
     Only words with glosses matter for coverage, so the dictionary itself is the segmenter; characters
@@ -109,12 +114,12 @@ def _longest_match(run: str, glosses: dict[str, frozenset[str]]) -> list[str]:
     words = []
     i, n = 0, len(run)
     while i < n:
-        for size in (4, 3, 2, 1):
-            word = run[i : i + size]
-            if len(word) == size and word in glosses:
-                words.append(word)
-                i += size
-                break
+        size = min(longest.get(run[i], 0), n - i)
+        while size > 0 and run[i : i + size] not in glosses:
+            size -= 1
+        if size:
+            words.append(run[i : i + size])
+            i += size
         else:
             i += 1
     return words

@@ -28,12 +28,12 @@ def lexical_fit(chinese: str | Sequence[Token], english: str) -> float:
     return lexicon.coverage(tokens, _stems(english))
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def _stems(english: str) -> frozenset[str]:
     return english_stems(english)
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)
 def _bigrams(text: str) -> frozenset[str]:
     # Only bigrams with a non-ASCII character: Chinese words, not shared Latin acronyms or numbers.
     return frozenset(text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii())

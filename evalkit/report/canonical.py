@@ -18,8 +18,8 @@ SCHEMA = "evalkit.report/1"
 SEVERITIES = ("error", "warning", "info")
 
 
-def build_report(run: RunResult, config: Config) -> dict[str, Any]:
-    """The report as plain data, in the documented key order."""
+def build_report(run: RunResult, config: Config, *, with_issues: bool = True) -> dict[str, Any]:
+    """The report as plain data, in the documented key order (``issues`` left empty if not ``with_issues``)."""
     from evalkit.pipeline import active_checks
 
     return {
@@ -27,7 +27,7 @@ def build_report(run: RunResult, config: Config) -> dict[str, Any]:
         "tool": {"name": "evalkit", "version": __version__},
         "config": {**config.to_dict(), "checks": [c.name for c in active_checks(config)]},
         "summary": _run_summary(run),
-        "issues": [_issue(i) for i in run.issues],
+        "issues": [_issue(i) for i in run.issues] if with_issues else [],
         "errors": [p.to_dict() for p in run.errors],
         "skipped": [{"path": s.path, "reason": s.reason} for s in run.skipped],
     }
@@ -35,13 +35,34 @@ def build_report(run: RunResult, config: Config) -> dict[str, Any]:
 
 def dumps_report(report: dict[str, Any]) -> str:
     """Serialise deterministically: UTF-8 text (no \\u escapes for Chinese), two-space indent."""
-    return "".join(iter_report_json(report))
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
 
 
-def iter_report_json(report: dict[str, Any]) -> Iterator[str]:
-    """The same text as :func:`dumps_report`, in chunks, so a large report never sits in memory twice."""
-    yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(report)
-    yield "\n"
+def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
+    """Exactly ``dumps_report(build_report(run, config))``, in chunks, building one issue's data at a time.
+
+    A corpus-sized report (50+ MB of JSON) thus never sits in memory as one dict or one string.
+    """
+    head = build_report(run, config, with_issues=False)
+    keys = list(head)
+    yield "{\n"
+    for n, key in enumerate(keys):
+        yield f"  {json.dumps(key)}: "
+        if key == "issues" and run.issues:
+            yield "[\n"
+            for k, issue in enumerate(run.issues):
+                yield "    " + _dumps_nested(_issue(issue), 4)
+                yield ",\n" if k + 1 < len(run.issues) else "\n"
+            yield "  ]"
+        else:
+            yield _dumps_nested(head[key], 2)
+        yield ",\n" if n + 1 < len(keys) else "\n"
+    yield "}\n"
+
+
+def _dumps_nested(value: Any, depth: int) -> str:
+    """``value`` as it appears nested ``depth`` spaces deep in an indent=2 dump (JSON strings hold no raw newline)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 def entry_status(findings: tuple[Finding, ...] | list[Finding]) -> str:
