@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
-from evalkit.align.lexicon import Token, english_stems, load_lexicon
+from evalkit.align.lexicon import Token, english_content, english_stems, load_lexicon
 from evalkit.align.segment import Span, split_chinese, split_english
 from evalkit.records import Pair
 
@@ -57,12 +57,13 @@ def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignme
     en_spans = tuple(split_english(english))
     zh_spans = tuple(split_chinese(chinese))
     en_stems = [english_stems(english[a:b]) for a, b in en_spans]
+    en_content = [english_content(english[a:b]) for a, b in en_spans]
     zh_tokens = [lex.tokens(chinese[a:b]) for a, b in zh_spans]
     zh_keys = [frozenset().union(*(t.keys for t in toks)) if toks else frozenset() for toks in zh_tokens]
     # Bit masks make every bead's similarity a few integer operations: bit i of a Chinese token's mask
     # says English sentence i renders it; bit j of an English word's mask says Chinese sentence j does.
     zh_masks = [[_mask(t.keys, en_stems) for t in toks] for toks in zh_tokens]
-    en_masks = [[_mask_key(w, zh_keys) for w in stems] for stems in en_stems]
+    en_masks = [[_mask_key(w, zh_keys) for w in words] for words in en_content]
     all_en = (1 << len(en_spans)) - 1
     all_zh = (1 << len(zh_spans)) - 1
     zh_sentence_cov = tuple(_share(masks, all_en) for masks in zh_masks)

@@ -38,6 +38,7 @@ ZH_STOP_WORDS = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[A-Za-z]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME_LIKE = re.compile(r"[A-Z0-9]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:CL|Tw):\S*")
 
@@ -55,6 +56,18 @@ def english_stems(text: str) -> frozenset[str]:
     """All content-word stems, Latin tokens (lower-cased) and numbers of an English text."""
     out = {s for s in (stem(w) for w in _WORD.findall(text)) if s}
     out.update(t.lower() for t in _LATIN_TOKEN.findall(text))
+    out.update(n.replace(",", "") for n in _NUMBER.findall(text))
+    return frozenset(out)
+
+
+def english_content(text: str) -> frozenset[str]:
+    """What of an English text a translation should render: content-word stems, name-like tokens
+    (a capital after the first letter, or a digit: ``BERT``, ``GPT-4``, ``ImageNet``) and numbers.
+
+    Unlike :func:`english_stems` it leaves out plain lower-cased words, which no Chinese word can match.
+    """
+    out = {s for s in (stem(w) for w in _WORD.findall(text)) if s}
+    out.update(t.lower() for t in _LATIN_TOKEN.findall(text) if _NAME_LIKE.search(t[1:]))
     out.update(n.replace(",", "") for n in _NUMBER.findall(text))
     return frozenset(out)
 

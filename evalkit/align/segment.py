@@ -21,7 +21,7 @@ ABBREVIATIONS = frozenset(
 _EN_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9$\\])")
 _TEX_MATH = re.compile(r"\$[^$]*\$")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-_ZH_BOUNDARY = re.compile(r"(?:[。！？；]|[.!?;](?=\s*[\u4e00-\u9fff]))[”’」』）)\"']*\s*")
+_ZH_BOUNDARY = re.compile(r"(?:[。！？；!?]*[。！？；]+|[.!?;]+(?=\s*[\u4e00-\u9fff]))[”’」』）)\"']*\s*")
 
 
 def split_english(text: str) -> list[Span]:

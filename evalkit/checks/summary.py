@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from evalkit.align.similarity import bigram_overlap, lexical_fit
@@ -13,7 +12,6 @@ from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 #: Chinese abstract: real summaries p1 0.28, p5 0.37; another entry's p95 0.19).
 SUSPICIOUS_OVERLAP = 0.3
 MARGIN = 0.2
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @register_check
@@ -75,17 +73,17 @@ class Summary(Check):
             )
 
     def _check_numbers(self, entry: Entry) -> Iterable[Finding]:
-        known = set(_NUMBER.findall(entry.abstract_zh.replace(",", "").replace("，", ""))) | set(
-            _NUMBER.findall(entry.abstract_en.replace(",", ""))
-        )
-        for m in _NUMBER.finditer(entry.summary_zh.replace(",", "")):
-            if m.group() not in known:
+        from evalkit.text.numbers import DIGITS, NumberIndex, digit_numbers, extract_numbers
+
+        known = NumberIndex(extract_numbers(entry.abstract_zh) + extract_numbers(entry.abstract_en))
+        for number in digit_numbers(entry.summary_zh):
+            if number.kind == DIGITS and known.find(number, as_translation=True) is None:
                 yield self.finding(
                     "summary.numbers",
-                    f"[^{entry.ref}]: the summary states {m.group()}, which neither abstract contains",
+                    f"[^{entry.ref}]: the summary states {number.text}, which neither abstract contains",
                     line=entry.line_of("summary_zh"),
                     entry=entry,
-                    evidence=Evidence(field="summary_zh", translation=m.group()),
+                    evidence=Evidence(field="summary_zh", translation=number.text, translation_span=(number.start, number.end)),
                 )
                 return
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 
 from evalkit.align import align_entry
@@ -15,7 +14,6 @@ from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 EXCESS_WARNING = 40
 #: A smaller excess is still reported when the tail states numbers found nowhere in the English.
 EXCESS_WITH_NUMBERS = 12
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @register_check
@@ -49,8 +47,7 @@ class FabricatedEnding(Check):
         fragment = entry.abstract_en[a:b]
         ratio = len(entry.abstract_zh) / max(1, len(entry.abstract_en))
         excess = len(zh_tail) - ratio * len(fragment)
-        english_numbers = set(_NUMBER.findall(entry.abstract_en.replace(",", "")))
-        new_numbers = [n for n in _NUMBER.findall(zh_tail.replace(",", "").replace("，", "")) if n not in english_numbers]
+        new_numbers = _new_numbers(zh_tail, entry.abstract_en)
         if excess >= EXCESS_WARNING or (new_numbers and excess >= EXCESS_WITH_NUMBERS):
             detail = f"; it states {', '.join(new_numbers[:3])}, found nowhere in the English" if new_numbers else ""
             yield self.finding(
@@ -62,3 +59,11 @@ class FabricatedEnding(Check):
                 evidence=Evidence(field="abstract_zh", source=fragment, translation=zh_tail, source_span=(a, b), translation_span=(start, end)),
                 severity=None if new_numbers else Severity.WARNING,
             )
+
+
+def _new_numbers(chinese: str, english: str) -> list[str]:
+    """Numbers written with digits in ``chinese`` that the English states nowhere, in any notation."""
+    from evalkit.text.numbers import DIGITS, NumberIndex, digit_numbers, extract_numbers
+
+    known = NumberIndex(extract_numbers(english))
+    return [n.text for n in digit_numbers(chinese) if n.kind == DIGITS and known.find(n, as_translation=True) is None]
