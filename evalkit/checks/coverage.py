@@ -6,6 +6,7 @@ from typing import Iterable
 
 from evalkit.align import Alignment, align_entry
 from evalkit.checks.base import Check, CodeSpec, register_check
+from evalkit.checks.leak import METADATA_HEAD
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 
 #: An English sentence the aligner left unpaired (1-0) is omitted when at most this share of its content
@@ -70,9 +71,13 @@ class Coverage(Check):
                     severity=None if coverage <= OMISSION_ERROR_COVERAGE else Severity.WARNING,
                 )
         fabricated_tail = _after_last_english(alignment) if entry.source_truncated else set()
+        metadata = METADATA_HEAD.match(entry.abstract_zh)
+        metadata_end = metadata.end() if metadata else 0
         for k, span in enumerate(alignment.zh_spans):
             if span in fabricated_tail:
                 continue  # invented after the cut: truncation.fabricated's business
+            if span[1] <= metadata_end + 1:
+                continue  # the leaked "arXiv:ID 公告类型：…" head is leak.metadata's business
             sentence = entry.abstract_zh[span[0] : span[1]]
             coverage = alignment.zh_sentence_coverage[k]
             if len(sentence) < ADDITION_MIN_CHARS:
