@@ -55,9 +55,31 @@ def main_callback(
     """Measure the quality of machine-translated Chinese in arXiv digest files."""
 
 
+refs_app = typer.Typer(
+    name="refs",
+    help="Manage reference translations: import post-edited digests, list and check them.",
+    no_args_is_help=True,
+)
+app.add_typer(refs_app, name="refs")
+
+ReferencesOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--references",
+        metavar="DIR",
+        help="Reference translations directory (default: references/ next to the configuration file or in"
+        " the working directory, or the configuration's 'references').",
+        show_default=False,
+    ),
+]
+
+
 @app.command()
 def score(
-    paths: Annotated[list[str], typer.Argument(help="Digest files, directories (searched for .md/.txt), globs, or - for stdin.")],
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Digest files, directories (searched for .md/.txt), globs, or - for stdin.", show_default=False),
+    ] = None,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to FILE (- for stdout).")] = None,
     disable: Annotated[
@@ -98,8 +120,40 @@ def score(
         int, typer.Option("--jobs", "-j", help="Worker processes (0: one per CPU core). The report is the same for any value.")
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
+    references: ReferencesOption = None,
+    no_references: Annotated[
+        bool,
+        typer.Option("--no-references", help="Do not score against reference translations, even where some exist."),
+    ] = False,
+    triples: Annotated[
+        Optional[str],
+        typer.Option(
+            "--triples",
+            metavar="FILE",
+            help="Score generic parallel data instead of digests: a .jsonl, .csv, .tsv or .parquet file with"
+            " src, mt and ref columns.",
+            show_default=False,
+        ),
+    ] = None,
+    metric: Annotated[
+        Optional[list[str]],
+        typer.Option("--metric", "-m", help="Reference-based metric to compute (repeatable; default: bleu, chrf, chrf++, ter)."),
+    ] = None,
+    bootstrap: Annotated[
+        Optional[int],
+        typer.Option(
+            "--bootstrap",
+            metavar="N",
+            help="Bootstrap resamples behind each confidence interval (0: no intervals). Default 1000.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score digest files: parse, run the checks, and report per issue and per entry.
+
+    Entries whose arXiv id has reference translations (see evalkit refs) also get BLEU, chrF, chrF++ and
+    TER per entry and per aligned sentence pair (chrF), and per issue corpus scores with a 95% bootstrap
+    confidence interval. With --triples FILE, score generic parallel data (src, mt, ref) instead.
 
     Settings come from an evalkit.toml, or the tool.evalkit table of a pyproject.toml, found next to the
     first input or in a parent directory up to the .git root. Flags win over the file: --disable adds to
@@ -117,13 +171,30 @@ def score(
     try:
         if config_file is not None and no_config:
             raise ConfigError("--config and --no-config cannot be used together")
-        base = Config() if no_config else load_config(config_file) if config_file else discover_config(paths)
+        if triples is not None and paths:
+            raise ConfigError("give either digest paths or --triples FILE, not both")
+        if references is not None and no_references:
+            raise ConfigError("--references and --no-references cannot be used together")
+        if triples is not None and references is not None:
+            raise ConfigError("--triples FILE holds its own references; --references does not apply")
+        if triples is None and not paths:
+            raise ConfigError("missing digest paths (or --triples FILE); see evalkit score --help")
+        paths = paths or []
+        start = [triples] if triples is not None else paths
+        base = Config() if no_config else load_config(config_file) if config_file else discover_config(start)
         config = base.with_overrides(
             disable=disable or (),
             severity=dict(_parse_override(item, parse_severity) for item in severity or ()),
             max_file_size=None if max_file_size is None else parse_size(max_file_size, "--max-file-size"),
             align=False if no_align else None,
+            references=references,
+            use_references=False if no_references else None,
+            metrics=metric,
+            bootstrap=bootstrap,
         )
+        if triples is not None:
+            _score_triples(triples, config, format, output)
+            raise typer.Exit(EXIT_OK)
         run = run_score(paths, config, jobs=jobs)
         if format is OutputFormat.json:
             write_text(output or "-", iter_report_json(run, config))
@@ -165,6 +236,175 @@ def list_(what: Annotated[ListWhat, typer.Argument(help="checks or metrics")]) -
             )
             direction = "higher is better" if metric.higher_is_better else "lower is better"
             typer.echo(f"{metric.name:10s} {direction}; needs {needs or 'nothing'}: {_first_line(metric.__doc__)}")
+
+
+def _score_triples(path: str, config, format: OutputFormat, output: str | None) -> None:  # type: ignore[no-untyped-def]
+    from evalkit.pipeline import score_triples
+    from evalkit.report.canonical import dumps_report
+    from evalkit.report.triples import build_triples_report, render_triples_markdown, render_triples_table
+    from evalkit.report.write import write_text
+
+    report = build_triples_report(score_triples(path, config), config)
+    if format is OutputFormat.json:
+        write_text(output or "-", dumps_report(report))
+    elif format is OutputFormat.markdown:
+        write_text(output or "-", render_triples_markdown(report))
+    elif output in (None, "-"):
+        render_triples_table(report, sys.stdout)
+    else:
+        import io
+
+        buffer = io.StringIO()
+        render_triples_table(report, buffer)
+        write_text(output, buffer.getvalue())
+
+
+# --- evalkit refs ------------------------------------------------------------------------------------
+
+
+def _refs_directory(references: str | None, config_file: str | None, *, must_exist: bool) -> str:
+    """The references directory for a refs command: --references, else the configuration's, else ./references."""
+    from evalkit.config import discover_config, load_config
+    from evalkit.references import resolve_references_dir
+    from evalkit.references.store import DEFAULT_DIRECTORY, require_directory
+
+    if references is not None:
+        directory = references
+    else:
+        config = load_config(config_file) if config_file else discover_config(["."])
+        found, _ = resolve_references_dir(config.references, source=config.source)
+        directory = found or DEFAULT_DIRECTORY
+    if must_exist:
+        require_directory(directory)
+    return directory
+
+
+ConfigOption = Annotated[
+    Optional[str],
+    typer.Option("--config", metavar="FILE", help="Read the references setting from FILE instead of searching for one."),
+]
+
+
+@refs_app.command("import")
+def refs_import(
+    edited: Annotated[str, typer.Argument(metavar="EDITED.md", help="A post-edited digest: its Chinese becomes the reference.")],
+    who: Annotated[Optional[str], typer.Option("--who", help="Who edited it (default: the login name).", show_default=False)] = None,
+    how: Annotated[str, typer.Option("--how", help="How the reference was made.")] = "post-edit",
+    when: Annotated[
+        Optional[str], typer.Option("--when", help="ISO date of the edit (default: today).", show_default=False)
+    ] = None,
+    name: Annotated[
+        Optional[str],
+        typer.Option("--name", help="Reference file name without .jsonl (default: the digest's file name).", show_default=False),
+    ] = None,
+    references: ReferencesOption = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """Turn a post-edited digest into references: one per entry, keyed by arXiv id.
+
+    The entries' Chinese abstracts (and titles) are written to DIR/<name>.jsonl with provenance
+    who/when/how/source; importing the same digest again replaces that file. TER of the machine
+    translation against a post-edit is HTER.
+    """
+    import getpass
+    import os
+
+    from evalkit.errors import ConfigError, EvalkitError
+    from evalkit.references.importer import import_digest
+    from evalkit.references.store import is_iso_date
+
+    try:
+        directory = _refs_directory(references, config_file, must_exist=False)
+        if who is None:
+            try:
+                who = getpass.getuser()
+            except (KeyError, OSError):
+                who = "unknown"
+        if not who.strip() or not how.strip():
+            raise ConfigError("--who and --how must not be empty")
+        if when is not None and not is_iso_date(when):
+            raise ConfigError(f"--when must be an ISO date such as 2026-08-21, got {when!r}")
+        os.makedirs(directory, exist_ok=True)
+        result = import_digest(edited, directory, who=who, how=how, when=when, name=name)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {exc.filename or directory}: {exc.strerror or exc}")
+    for note in result.skipped:
+        typer.echo(f"evalkit: note: {note}", err=True)
+    verb = "replaced" if result.replaced else "wrote"
+    typer.echo(f"{verb} {result.target}: {len(result.references)} reference(s) from {edited}")
+
+
+@refs_app.command("list")
+def refs_list(references: ReferencesOption = None, config_file: ConfigOption = None) -> None:
+    """List the references: arXiv id, file:line, provenance and whether a title is included."""
+    import os
+
+    from evalkit.errors import EvalkitError
+    from evalkit.references import load_references
+
+    try:
+        directory = _refs_directory(references, config_file, must_exist=True)
+        refs = load_references(directory)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    for ref in sorted(refs.references, key=lambda r: (r.arxiv_id, r.path, r.line)):
+        p = ref.provenance
+        parts = "title+abstract" if ref.title else "abstract"
+        typer.echo(f"{ref.arxiv_id:16s} {os.path.basename(ref.path)}:{ref.line}  {parts}  {p.who}; {p.how}; {p.when}")
+    typer.echo(f"{len(refs)} reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
+
+
+@refs_app.command("check")
+def refs_check(
+    digests: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Digests to check coverage for: how many entries have a reference.", show_default=False),
+    ] = None,
+    references: ReferencesOption = None,
+    config_file: ConfigOption = None,
+) -> None:
+    """Validate every reference file (file:line for each problem); exit 2 if any is invalid.
+
+    With digest paths, also say how many of their entries have a reference and list those without.
+    """
+    from evalkit.errors import EvalkitError
+    from evalkit.references import scan_references
+
+    try:
+        directory = _refs_directory(references, config_file, must_exist=True)
+        scan = scan_references(directory)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    for problem in scan.problems:
+        typer.echo(f"evalkit: {problem}", err=True)
+    refs = scan.references
+    if digests:
+        _coverage(digests, refs)
+    status = f"{len(scan.problems)} problem(s); " if scan.problems else "OK: "
+    typer.echo(f"{status}{len(refs)} valid reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
+    raise typer.Exit(EXIT_ERROR if scan.problems else EXIT_OK)
+
+
+def _coverage(paths: list[str], refs) -> None:  # type: ignore[no-untyped-def]
+    from evalkit.errors import InputError
+    from evalkit.inputs import expand
+    from evalkit.parse import parse_digest, read_source
+
+    inputs = expand(paths)
+    for problem in inputs.problems:
+        typer.echo(f"evalkit: {problem.path}: {problem.message}", err=True)
+    for path in inputs.paths:
+        try:
+            issue = parse_digest(read_source(path)).issue
+        except InputError as exc:
+            typer.echo(f"evalkit: {exc}", err=True)
+            continue
+        missing = [e for e in issue.entries if not refs.for_id(e.arxiv_id)]
+        typer.echo(f"{path}: {len(issue.entries) - len(missing)} of {len(issue.entries)} entries have a reference")
+        for e in missing:
+            typer.echo(f"    no reference: [^{e.ref}] {e.arxiv_id or e.link} (line {e.line})")
 
 
 def _write_table(report: dict, output: str | None) -> None:

@@ -1,8 +1,8 @@
 """Run configuration: which checks run, at what severity, with which limits, and where that came from.
 
 Precedence, stated once: command-line flags > configuration file > these defaults. ``--disable`` adds to
-the file's ``disable`` list, ``--severity CODE=LEVEL`` replaces the file's entry for that code, and
-``--max-file-size`` replaces the file's ``max_file_size``.
+the file's ``disable`` list, ``--severity CODE=LEVEL`` replaces the file's entry for that code,
+``--max-file-size`` replaces the file's ``max_file_size`` and ``--references DIR`` its ``references``.
 
 The file is the ``[tool.evalkit]`` table of a ``pyproject.toml`` or the top level of an ``evalkit.toml``.
 :func:`find_config` looks for one in the directory of the first input and then in its parents, stopping
@@ -27,12 +27,14 @@ from evalkit.parse.reader import DEFAULT_MAX_FILE_SIZE
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
 
-#: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` and ``references`` are reserved for
-#: features to come: accepted and stored, not yet used.
+#: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is reserved for a feature to come:
+#: accepted and stored, not yet used. ``references`` is the reference-translation directory.
 KNOWN_KEYS = ("align", "checks", "disable", "gate", "max_file_size", "references", "severity")
 #: Files :func:`find_config` looks for, in this order within one directory.
 CONFIG_FILES = ("evalkit.toml", "pyproject.toml")
 PYPROJECT_TABLE = "tool.evalkit"
+#: Bootstrap resamples behind each issue-level confidence interval (sacrebleu's default too).
+DEFAULT_BOOTSTRAP = 1000
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,17 @@ class Config:
     or a whole category such as ``leak``); ``severity`` overrides a code's default severity.
 
     ``check_options`` maps a check name to the options the file gave it (see :meth:`options_for` for the
-    effective ones); ``gate`` and ``references`` are kept as written for later features; ``source`` is the
-    configuration file as the user typed it or as discovery found it (``None``: defaults and flags only).
+    effective ones); ``gate`` is kept as written for a later feature; ``source`` is the configuration file
+    as the user typed it or as discovery found it (``None``: defaults and flags only).
+
+    ``references`` is the reference-translation directory as written. A relative path is resolved
+    against the configuration file's directory, or against the working directory when
+    ``references_base`` is ``"cwd"`` (``--references DIR``); ``None`` means the default, ``references/``
+    next to the configuration file or in the working directory (see
+    :func:`evalkit.references.resolve_references_dir`); ``use_references`` false (``--no-references``)
+    skips reference-based scoring altogether. ``metrics`` names the reference-based metrics to
+    compute (``None``: every registered sacrebleu metric); ``bootstrap`` is the number of bootstrap
+    resamples behind each issue-level confidence interval (0: none).
     """
 
     disable: frozenset[str] = frozenset()
@@ -53,6 +64,10 @@ class Config:
     gate: Mapping[str, Any] = field(default_factory=dict)
     references: str | None = None
     source: str | None = None
+    references_base: str = "config"
+    use_references: bool = True
+    metrics: tuple[str, ...] | None = None
+    bootstrap: int = DEFAULT_BOOTSTRAP
 
     def validate(self) -> "Config":
         """Raise :class:`UnknownNameError` for names no registered check knows; return ``self``."""
@@ -61,6 +76,15 @@ class Config:
             _validate_check_options(name, self.check_options[name], where="")
         if self.max_file_size <= 0:
             raise ConfigError("max_file_size must be a positive number of bytes")
+        if self.metrics is not None:
+            from evalkit.metrics import METRICS, load_metrics
+
+            load_metrics()
+            for name in self.metrics:
+                if METRICS.get(name).needs_model:  # UnknownNameError with a "did you mean" if unknown
+                    raise ConfigError(f"metric {name!r} needs a model and is configured with its own options, not --metric")
+        if self.bootstrap < 0:
+            raise ConfigError(f"bootstrap must be 0 (off) or a number of resamples, got {self.bootstrap}")
         return self
 
     def is_enabled(self, check_name: str, code: str | None = None) -> bool:
@@ -85,14 +109,27 @@ class Config:
         severity: Mapping[str, Severity] | None = None,
         max_file_size: int | None = None,
         align: bool | None = None,
+        references: str | None = None,
+        use_references: bool | None = None,
+        metrics: Sequence[str] | None = None,
+        bootstrap: int | None = None,
     ) -> "Config":
-        """This configuration with command-line values applied on top (see the module docstring)."""
+        """This configuration with command-line values applied on top (see the module docstring).
+
+        ``references`` (``--references DIR``) replaces the file's value and is relative to the working
+        directory; ``metrics`` and ``bootstrap`` replace the defaults.
+        """
         return replace(
             self,
             disable=self.disable | frozenset(disable),
             severity={**self.severity, **(severity or {})},
             max_file_size=self.max_file_size if max_file_size is None else max_file_size,
             align=self.align if align is None else align,
+            references=self.references if references is None else references,
+            references_base=self.references_base if references is None else "cwd",
+            use_references=self.use_references if use_references is None else use_references,
+            metrics=self.metrics if metrics is None else tuple(dict.fromkeys(metrics)),
+            bootstrap=self.bootstrap if bootstrap is None else bootstrap,
         )
 
     def to_dict(self) -> dict[str, Any]:

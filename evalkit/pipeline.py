@@ -1,17 +1,36 @@
-"""Wire the stages together: inputs -> parse -> checks -> results. The CLI and tests call :func:`score`."""
+"""Wire the stages together: inputs -> parse -> checks -> metrics -> results. The CLI and tests call :func:`score`.
+
+The metrics stage scores entries that have reference translations (see :mod:`evalkit.metrics.apply`);
+:func:`score_triples` scores generic parallel data (src, mt, ref) with the same metrics.
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from evalkit.checks import CHECKS, Check, load_checks
 from evalkit.config import Config
 from evalkit.errors import InputError, NotADigestError
 from evalkit.inputs import expand
 from evalkit.parse import parse_digest, read_source
-from evalkit.records import Entry, EntryResult, Finding, InputProblem, Issue, IssueResult, Pair, RunResult, Skipped
+from evalkit.records import (
+    Entry,
+    EntryResult,
+    Finding,
+    InputProblem,
+    Issue,
+    IssueResult,
+    Pair,
+    RunResult,
+    Skipped,
+    TriplesResult,
+)
+
+if TYPE_CHECKING:
+    from evalkit.metrics.apply import ReferenceScorer
+    from evalkit.references import ReferenceSet
 
 
 #: Below this many inputs a process pool costs more than it saves.
@@ -23,16 +42,24 @@ def score(paths: Sequence[str], config: Config | None = None, jobs: int = 1) -> 
 
     ``jobs`` > 1 scores files in that many worker processes (0: one per CPU core). Results come back in
     input order, so the report is identical whatever the number of jobs.
+
+    Entries whose arXiv id has reference translations (:func:`evalkit.references.references_for_run`)
+    get reference-based scores. An invalid reference file raises
+    :class:`~evalkit.references.ReferenceFileError` before any input is read.
     """
+    from evalkit.references import references_for_run
+
     config = (config or Config()).validate()
+    references = references_for_run(config)
     inputs = expand(list(paths))
     jobs = (os.cpu_count() or 1) if jobs <= 0 else jobs
     tasks = [(path, path in inputs.discovered) for path in inputs.paths]
     if jobs > 1 and len(tasks) >= MIN_FILES_FOR_POOL and "-" not in inputs.paths:
-        outcomes = _score_in_pool(tasks, config, jobs)
+        outcomes = _score_in_pool(tasks, config, jobs, references)
     else:
         checks = active_checks(config)
-        outcomes = (score_file(path, discovered, config, checks) for path, discovered in tasks)
+        scorer = _scorer(config, references)
+        outcomes = (score_file(path, discovered, config, checks, references, scorer) for path, discovered in tasks)
     issues: list[IssueResult] = []
     errors: list[InputProblem] = list(inputs.problems)
     skipped: list[Skipped] = []
@@ -41,7 +68,12 @@ def score(paths: Sequence[str], config: Config | None = None, jobs: int = 1) -> 
             issues.append(outcome.issue)
         errors.extend(outcome.errors)
         skipped.extend(outcome.skipped)
-    return RunResult(issues=tuple(issues), errors=tuple(errors), skipped=tuple(skipped))
+    return RunResult(
+        issues=tuple(issues),
+        errors=tuple(errors),
+        skipped=tuple(skipped),
+        references=references.info() if references is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -53,8 +85,18 @@ class FileOutcome:
     skipped: tuple[Skipped, ...] = ()
 
 
-def score_file(path: str, discovered: bool, config: Config, checks: list[Check]) -> FileOutcome:
-    """Read, parse and check one input. A non-digest found by walking a directory is skipped, not an error."""
+def score_file(
+    path: str,
+    discovered: bool,
+    config: Config,
+    checks: list[Check],
+    references: ReferenceSet | None = None,
+    scorer: ReferenceScorer | None = None,
+) -> FileOutcome:
+    """Read, parse, check and score one input. A non-digest found by walking a directory is skipped, not an error.
+
+    ``scorer`` adds reference-based scores for the entries that have ``references``.
+    """
     try:
         parsed = parse_digest(read_source(path, config.max_file_size))
     except NotADigestError as exc:
@@ -64,13 +106,26 @@ def score_file(path: str, discovered: bool, config: Config, checks: list[Check])
     except InputError as exc:
         return FileOutcome(None, errors=(InputProblem(exc.path, exc.message, exc.line),))
     result, crashes = check_issue(parsed.issue, checks, config)
+    if scorer is not None and references is not None:
+        result = scorer.score_issue(result, references)
     return FileOutcome(result, errors=tuple(parsed.problems) + tuple(crashes))
+
+
+def _scorer(config: Config, references: ReferenceSet | None) -> ReferenceScorer | None:
+    """The metrics stage for this run, or ``None`` when there is nothing to score against."""
+    if references is None or not len(references):
+        return None
+    from evalkit.metrics.apply import ReferenceScorer
+
+    return ReferenceScorer.from_config(config)
 
 
 _worker_state: dict[str, object] = {}
 
 
-def _score_in_pool(tasks: list[tuple[str, bool]], config: Config, jobs: int) -> Iterator[FileOutcome]:
+def _score_in_pool(
+    tasks: list[tuple[str, bool]], config: Config, jobs: int, references: ReferenceSet | None
+) -> Iterator[FileOutcome]:
     import multiprocessing
 
     if config.align:
@@ -78,18 +133,27 @@ def _score_in_pool(tasks: list[tuple[str, bool]], config: Config, jobs: int) -> 
 
         load_lexicon()  # loaded once here, shared copy-on-write with the forked workers
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(config,)) as pool:
+    with context.Pool(jobs, initializer=_init_worker, initargs=(config, references)) as pool:
         yield from pool.imap(_score_task, tasks, chunksize=1)
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, references: ReferenceSet | None) -> None:
     _worker_state["config"] = config
     _worker_state["checks"] = active_checks(config)
+    _worker_state["references"] = references
+    _worker_state["scorer"] = _scorer(config, references)
 
 
 def _score_task(task: tuple[str, bool]) -> FileOutcome:
     path, discovered = task
-    return score_file(path, discovered, _worker_state["config"], _worker_state["checks"])  # type: ignore[arg-type]
+    return score_file(
+        path,
+        discovered,
+        _worker_state["config"],  # type: ignore[arg-type]
+        _worker_state["checks"],  # type: ignore[arg-type]
+        _worker_state["references"],  # type: ignore[arg-type]
+        _worker_state["scorer"],  # type: ignore[arg-type]
+    )
 
 
 def active_checks(config: Config) -> list[Check]:
@@ -150,3 +214,18 @@ def _pairs(entry: Entry) -> tuple[Pair, ...]:
     from evalkit.align import align_entry
 
     return align_entry(entry).pairs
+
+
+def score_triples(path: str, config: Config | None = None) -> TriplesResult:
+    """Score a file of generic parallel data (src, mt, ref per row) with the reference-based metrics.
+
+    Row scores and whole-file system scores (from sufficient statistics, with a bootstrap interval), as
+    for a digest issue. Raises :class:`~evalkit.errors.InputError` for an unreadable or malformed file.
+    """
+    from evalkit.metrics.apply import ReferenceScorer
+    from evalkit.parse.triples import read_triples
+
+    config = (config or Config()).validate()
+    triples = read_triples(path)
+    scores = ReferenceScorer.from_config(config).score_segments([t.mt for t in triples], [list(t.refs) for t in triples])
+    return TriplesResult(path=path, triples=tuple(triples), segment_scores=scores.segments, scores=scores.system)

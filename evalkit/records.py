@@ -161,21 +161,54 @@ class Pair:
 
 @dataclass(frozen=True)
 class EntryResult:
-    """An entry with what the checks and metrics found about it."""
+    """An entry with what the checks and metrics found about it.
+
+    ``scores`` maps a metric name to the entry's segment-level value (the Chinese abstract against every
+    reference of its arXiv id); ``references`` is how many references that was (0: no reference-based
+    scores). ``pair_scores`` runs parallel to ``pairs``: one ``{metric: value}`` mapping per pair, empty
+    for a pair that got no score (see :mod:`evalkit.metrics.pairs` for what a pair score means).
+    """
 
     entry: Entry
     findings: tuple[Finding, ...] = ()
     scores: Mapping[str, float | None] = field(default_factory=dict)
     pairs: tuple[Pair, ...] = ()
+    pair_scores: tuple[Mapping[str, float], ...] = ()
+    references: int = 0
+
+
+@dataclass(frozen=True)
+class CorpusScore:
+    """A system-level score over several segments (an issue's entries, a triples file's rows).
+
+    ``value`` comes from the summed sufficient statistics of the ``n`` segments (never an average of
+    segment scores, except for metrics whose system score *is* the mean); ``ci`` is the paired-bootstrap
+    confidence interval ``(low, high)``, ``None`` when fewer than two segments or bootstrap is off.
+    ``signature`` is the metric's reproducibility signature (sacrebleu's for BLEU/chrF/TER);
+    ``segment_signature`` that of the segment scores computed alongside, when it differs in a setting
+    (sentence BLEU uses effective order).
+    """
+
+    metric: str
+    value: float
+    n: int
+    higher_is_better: bool
+    signature: str
+    ci: tuple[float, float] | None = None
+    segment_signature: str | None = None
 
 
 @dataclass(frozen=True)
 class IssueResult:
-    """A parsed issue with its entry results and file-level findings."""
+    """A parsed issue with its entry results, file-level findings and issue-level scores.
+
+    ``scores`` holds one :class:`CorpusScore` per metric over the entries that have references.
+    """
 
     issue: Issue
     entries: tuple[EntryResult, ...]
     findings: tuple[Finding, ...] = ()
+    scores: Mapping[str, CorpusScore] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -187,9 +220,47 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class ReferenceInfo:
+    """Which reference set a run used: the directory as shown, its files, and how much it holds."""
+
+    path: str
+    files: tuple[str, ...]
+    ids: int
+    references: int
+
+
+@dataclass(frozen=True)
 class RunResult:
-    """Everything one ``evalkit score`` run produced, before it is rendered."""
+    """Everything one ``evalkit score`` run produced, before it is rendered.
+
+    ``references`` describes the reference set used (``None``: no references directory was found).
+    """
 
     issues: tuple[IssueResult, ...]
     errors: tuple[InputProblem, ...]
     skipped: tuple[Skipped, ...] = ()
+    references: ReferenceInfo | None = None
+
+
+@dataclass(frozen=True)
+class Triple:
+    """One row of generic parallel data: source, machine translation, one or more references.
+
+    ``line`` is the 1-based line of the row in a JSONL/CSV file (the row number in a Parquet file).
+    """
+
+    line: int
+    id: str | None
+    src: str
+    mt: str
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriplesResult:
+    """The scores of a triples file: per row (parallel to ``triples``) and over the whole file."""
+
+    path: str
+    triples: tuple[Triple, ...]
+    segment_scores: tuple[Mapping[str, float], ...]
+    scores: Mapping[str, CorpusScore] = field(default_factory=dict)

@@ -32,7 +32,9 @@ def other_checks() -> frozenset[str]:
 
 
 def foundation_config(disable: frozenset[str] | set[str] = frozenset(), **kwargs: Any) -> Config:
-    """A :class:`Config` that runs only the foundation checks (minus ``disable``)."""
+    """A :class:`Config` that runs only the foundation checks (minus ``disable``) and, unless asked, no
+    reference-based scoring (so the repository's references/ directory does not change what is asserted)."""
+    kwargs.setdefault("use_references", False)
     return Config(disable=frozenset(disable) | other_checks(), **kwargs)
 
 

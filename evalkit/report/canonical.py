@@ -7,12 +7,13 @@ not type, findings sorted by line and code, keys in a fixed order.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Any, Iterator
 
 from evalkit import __version__
 from evalkit.config import Config
-from evalkit.records import Entry, EntryResult, Finding, IssueResult, Pair, RunResult, Severity
+from evalkit.records import CorpusScore, Entry, EntryResult, Finding, IssueResult, Pair, RunResult, Severity
 
 SCHEMA = "evalkit.report/1"
 SEVERITIES = ("error", "warning", "info")
@@ -20,12 +21,19 @@ SEVERITIES = ("error", "warning", "info")
 
 def build_report(run: RunResult, config: Config, *, with_issues: bool = True) -> dict[str, Any]:
     """The report as plain data, in the documented key order (``issues`` left empty if not ``with_issues``)."""
+    from evalkit.metrics.bootstrap import BootstrapSettings
     from evalkit.pipeline import active_checks
 
     return {
         "schema": SCHEMA,
         "tool": {"name": "evalkit", "version": __version__},
-        "config": {**config.to_dict(), "checks": [c.name for c in active_checks(config)]},
+        "config": {
+            **config.to_dict(),
+            "checks": [c.name for c in active_checks(config)],
+            "references": _references(run),
+            "metrics": metrics_config(config.metrics, run.issues if run.references is not None else None),
+            "bootstrap": BootstrapSettings(samples=config.bootstrap).to_dict(),
+        },
         "summary": _run_summary(run),
         "issues": [_issue(i) for i in run.issues] if with_issues else [],
         "errors": [p.to_dict() for p in run.errors],
@@ -85,6 +93,58 @@ def _run_summary(run: RunResult) -> dict[str, Any]:
         "warn": statuses["warn"],
         "fail": statuses["fail"],
         "input_errors": len(run.errors),
+        "with_references": sum(1 for e in entries if e.references),
+    }
+
+
+def _references(run: RunResult) -> dict[str, Any] | None:
+    info = run.references
+    if info is None:
+        return None
+    return {"path": info.path, "files": list(info.files), "ids": info.ids, "references": info.references}
+
+
+def metrics_config(names: tuple[str, ...] | None, scored: Any) -> dict[str, Any]:
+    """``config.metrics``: per selected metric its direction and signatures, recorded once per report.
+
+    ``scored`` is an iterable of objects with a ``scores`` mapping of :class:`CorpusScore` (issues, or
+    a triples result), or ``None`` when no reference set was used (then no metric ran: ``{}``). A
+    signature is ``None`` when nothing was scored; when issues had different numbers of references the
+    signatures differ only in ``nrefs``, which becomes ``nrefs:var``.
+    """
+    from evalkit.metrics import METRICS
+    from evalkit.metrics.apply import default_metric_names
+
+    if scored is None:
+        return {}
+    scores = [s.scores for s in scored]
+    out: dict[str, Any] = {}
+    for name in names if names is not None else default_metric_names():
+        found = [sc[name] for sc in scores if name in sc]
+        signature = _one_signature(s.signature for s in found)
+        segment = _one_signature(s.segment_signature or s.signature for s in found)
+        entry: dict[str, Any] = {"higher_is_better": METRICS.get(name).higher_is_better, "signature": signature}
+        if segment != signature:
+            entry["segment_signature"] = segment
+        out[name] = entry
+    return out
+
+
+def _one_signature(signatures: Any) -> str | None:
+    distinct = sorted(set(signatures))
+    if not distinct:
+        return None
+    merged = sorted({re.sub(r"nrefs:[^|]*", "nrefs:var", s) for s in distinct}) if len(distinct) > 1 else distinct
+    return " ; ".join(merged)
+
+
+def corpus_score_dict(score: CorpusScore) -> dict[str, Any]:
+    """An issue-level (or file-level) score as it appears under ``summary.scores``."""
+    return {
+        "value": score.value,
+        "ci": list(score.ci) if score.ci is not None else None,
+        "n": score.n,
+        "signature": f"config.metrics.{score.metric}",
     }
 
 
@@ -121,7 +181,8 @@ def _issue_summary(result: IssueResult) -> dict[str, Any]:
         "source_truncated": sum(1 for e in result.entries if e.entry.source_truncated),
         "by_category": by_category,
         "by_code": dict(sorted(Counter(f.code for f in all_findings if f.severity is not Severity.INFO).items())),
-        "scores": {},
+        "with_references": sum(1 for e in result.entries if e.references),
+        "scores": {name: corpus_score_dict(score) for name, score in result.scores.items()},
     }
 
 
@@ -147,8 +208,11 @@ def _entry(result: EntryResult) -> dict[str, Any]:
             "abstract_en": e.abstract_en,
             "abstract_zh": e.abstract_zh,
         },
+        "references": result.references,
         "scores": dict(result.scores),
-        "pairs": [_pair(p, e) for p in result.pairs],
+        "pairs": [
+            _pair(p, e, result.pair_scores[k] if k < len(result.pair_scores) else {}) for k, p in enumerate(result.pairs)
+        ],
         "findings": [_finding(f) for f in result.findings],
     }
 
@@ -162,7 +226,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return out
 
 
-def _pair(p: Pair, entry: Entry) -> dict[str, Any]:
+def _pair(p: Pair, entry: Entry, scores: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": p.kind,
         "en": entry.abstract_en[p.en[0] : p.en[1]] if p.en else "",
@@ -171,7 +235,7 @@ def _pair(p: Pair, entry: Entry) -> dict[str, Any]:
         "zh_span": list(p.zh) if p.zh else None,
         "similarity": p.similarity,
         "confidence": p.confidence,
-        "scores": {},
+        "scores": dict(scores),
     }
     if p.tail:
         out["tail"] = True

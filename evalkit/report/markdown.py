@@ -30,6 +30,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"{m['errors']} | {m['warnings']} | {m['source_truncated']} |"
             )
         out.append("")
+    out += _scores_section(report)
     for issue in report["issues"]:
         out += _issue_section(issue)
     if report["errors"]:
@@ -37,6 +38,58 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [f"- `{_code(e['path'])}{':' + str(e['line']) if e['line'] else ''}`: {_text(e['message'])}" for e in report["errors"]]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def score_columns(report: dict[str, Any]) -> list[str]:
+    """Metric names that have an issue-level score somewhere in the report, in ``config.metrics`` order."""
+    present = {name for issue in report["issues"] for name in issue["summary"].get("scores", {})}
+    ordered = [name for name in report["config"].get("metrics", {}) if name in present]
+    return ordered + sorted(present - set(ordered))
+
+
+def format_score(score: dict[str, Any]) -> str:
+    """``60.63 [25.19–71.53]``: the value with its confidence interval when there is one."""
+    ci = score.get("ci")
+    return f"{score['value']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else f"{score['value']:.2f}"
+
+
+def _scores_section(report: dict[str, Any]) -> list[str]:
+    """Issue-level reference-based scores, when any issue has them."""
+    columns = score_columns(report)
+    if not columns:
+        return []
+    metrics = report["config"].get("metrics", {})
+    s = report["summary"]
+    refs = report["config"].get("references") or {}
+    header = [n + (" ↓" if not metrics.get(n, {}).get("higher_is_better", True) else "") for n in columns]
+    out = [
+        "## Scores against reference translations",
+        "",
+        f"{s.get('with_references', 0)} of {s['entries']} entries have a reference"
+        + (f" (`{_code(refs['path'])}`: {refs['references']} reference(s) for {refs['ids']} arXiv id(s))" if refs else "")
+        + ".",
+        "",
+        "| issue | with reference | " + " | ".join(header) + " |",
+        "|---|---:|" + "---:|" * len(columns),
+    ]
+    for issue in report["issues"]:
+        m = issue["summary"]
+        scores = m.get("scores", {})
+        if not scores:
+            continue
+        cells = [format_score(scores[n]) if n in scores else "" for n in columns]
+        out.append(f"| {_cell(issue['path'])} | {m.get('with_references', 0)}/{m['entries']} | " + " | ".join(cells) + " |")
+    boot = report["config"].get("bootstrap", {})
+    out += [""]
+    if boot.get("samples"):
+        out += [
+            f"Corpus scores over the entries with a reference; [{boot['confidence']:.0%} interval] from {boot['samples']}"
+            " paired bootstrap resamples of entries. ↓: lower is better.",
+            "",
+        ]
+    out += [f"- `{n}`: `{_code(str(metrics.get(n, {}).get('signature')))}`" for n in columns]
+    out.append("")
+    return out
 
 
 def _issue_section(issue: dict[str, Any]) -> list[str]:

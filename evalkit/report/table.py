@@ -37,6 +37,7 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
         )
     if report["issues"]:
         console.print(table)
+    _print_scores(report, console)
     listed = 0
     for issue in report["issues"]:
         for entry in issue["entries"]:
@@ -53,4 +54,35 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
         verdict += f"; [red]{s['input_errors']} input error(s)[/] (listed on stderr)"
     if report.get("skipped"):
         verdict += f"; {len(report['skipped'])} non-digest file(s) skipped"
+    if s.get("with_references"):
+        verdict += f"; {s['with_references']} entries scored against references"
     console.print(verdict)
+
+
+def _print_scores(report: dict[str, Any], console: Any) -> None:
+    """A second table with the issue-level reference-based scores, when any issue has them."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from evalkit.report.markdown import format_score, score_columns
+
+    columns = score_columns(report)
+    if not columns:
+        return
+    metrics = report["config"].get("metrics", {})
+    confidence = report["config"].get("bootstrap", {}).get("confidence", 0.95)
+    table = Table(
+        title=f"scores against reference translations [{confidence:.0%} bootstrap interval]", title_justify="left"
+    )
+    table.add_column("issue", no_wrap=True, overflow="ellipsis", min_width=12, max_width=44)
+    table.add_column("with ref.", justify="right")
+    for name in columns:
+        lower = not metrics.get(name, {}).get("higher_is_better", True)
+        table.add_column(f"{name}{' ↓' if lower else ''}", justify="right")
+    for issue in report["issues"]:
+        m = issue["summary"]
+        scores = m.get("scores", {})
+        if scores:
+            cells = [format_score(scores[n]) if n in scores else "" for n in columns]
+            table.add_row(escape(issue["id"]), f"{m.get('with_references', 0)}/{m['entries']}", *cells)
+    console.print(table)

@@ -91,7 +91,9 @@ def test_entry_and_issue_content():
         },
     }
     run_summary = report["summary"]
-    assert run_summary == {"issues": 1, "entries": 3, "pass": 2, "warn": 1, "fail": 0, "input_errors": 0}
+    assert run_summary == {
+        "issues": 1, "entries": 3, "pass": 2, "warn": 1, "fail": 0, "input_errors": 0, "with_references": 0
+    }
 
 
 def test_findings_are_sorted_by_line_then_code(write_file):
