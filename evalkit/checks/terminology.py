@@ -688,6 +688,7 @@ class Terminology(Check):
             "the Chinese expands an acronym in a way the English does not",
         ),
     )
+    needs_alignment = True  # the aligner's sentence links and its bilingual lexicon
     #: Entries are republished verbatim in many digests: results are kept for this many text pairs.
     CACHE_SIZE = 16384
 
