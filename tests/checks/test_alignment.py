@@ -5,7 +5,7 @@ from __future__ import annotations
 from evalkit.align.similarity import lexical_fit
 from evalkit.records import Severity
 from tests.align import GRASP, SPARSE, TRAFFIC, XRAY, digest_of
-from tests.checks.util import run_check
+from tests.checks.util import declared_codes, run_check
 from tests.digest_builder import entry_line
 
 NAME = "alignment"
@@ -21,11 +21,7 @@ def summary(findings: list) -> list[tuple[str, int]]:
 
 
 def test_declared_codes():
-    from evalkit.checks import CHECKS, load_checks
-
-    load_checks()
-    declared = {spec.code: spec.severity for spec in CHECKS.get(NAME).codes}
-    assert declared == {"alignment.other-entry": Severity.ERROR, "alignment.unrelated": Severity.ERROR}
+    assert declared_codes(NAME) == {"alignment.other-entry": Severity.ERROR, "alignment.unrelated": Severity.ERROR}
 
 
 def test_faithful_translations_have_no_findings():

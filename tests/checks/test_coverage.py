@@ -7,7 +7,7 @@ import pytest
 from evalkit.align import align
 from evalkit.records import Severity
 from tests.align import GRASP, GRASP_CUT_EN, GRASP_ZH_COMPLETE_PART, SPARSE, TRAFFIC, XRAY, Paper, digest_of
-from tests.checks.util import run_check
+from tests.checks.util import declared_codes, run_check
 from tests.digest_builder import entry_line
 
 NAME = "coverage"
@@ -30,11 +30,7 @@ def test_faithful_translation_has_no_findings(paper):
 
 
 def test_declared_codes():
-    from evalkit.checks import CHECKS, load_checks
-
-    load_checks()
-    declared = {spec.code: spec.severity for spec in CHECKS.get(NAME).codes}
-    assert declared == {"coverage.omission": Severity.ERROR, "coverage.addition": Severity.ERROR}
+    assert declared_codes(NAME) == {"coverage.omission": Severity.ERROR, "coverage.addition": Severity.ERROR}
 
 
 # --- coverage.omission -----------------------------------------------------------------------------

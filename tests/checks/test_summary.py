@@ -6,7 +6,7 @@ import pytest
 
 from evalkit.records import Severity
 from tests.align import GRASP, SPARSE, TRAFFIC, XRAY, digest_of, paper_entry
-from tests.checks.util import run_check
+from tests.checks.util import declared_codes, run_check
 from tests.digest_builder import build_digest, entry_line
 
 NAME = "summary"
@@ -33,11 +33,7 @@ def table_row_line(ref: int) -> int:
 
 
 def test_declared_codes():
-    from evalkit.checks import CHECKS, load_checks
-
-    load_checks()
-    declared = {spec.code: spec.severity for spec in CHECKS.get(NAME).codes}
-    assert declared == {
+    assert declared_codes(NAME) == {
         "summary.empty": Severity.ERROR,
         "summary.other-entry": Severity.ERROR,
         "summary.table-differs": Severity.WARNING,

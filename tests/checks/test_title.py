@@ -7,7 +7,7 @@ import pytest
 from evalkit.align.similarity import lexical_fit, title_fit
 from evalkit.records import Severity
 from tests.align import GRASP, SPARSE, TRAFFIC, XRAY, digest_of
-from tests.checks.util import run_check
+from tests.checks.util import declared_codes, run_check
 from tests.digest_builder import entry_line
 
 NAME = "title"
@@ -22,11 +22,7 @@ def summary(findings: list) -> list[tuple[str, int]]:
 
 
 def test_declared_codes():
-    from evalkit.checks import CHECKS, load_checks
-
-    load_checks()
-    declared = {spec.code: spec.severity for spec in CHECKS.get(NAME).codes}
-    assert declared == {"title.other-entry": Severity.ERROR, "title.mismatch": Severity.WARNING}
+    assert declared_codes(NAME) == {"title.other-entry": Severity.ERROR, "title.mismatch": Severity.WARNING}
 
 
 def test_faithful_titles_have_no_findings():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evalkit.checks import CHECKS, load_checks
 from evalkit.parse import decode, parse_digest
-from evalkit.records import Finding, Issue
+from evalkit.records import Finding, Issue, Severity
 from tests.digest_builder import fixture_text
 
 
@@ -23,6 +23,12 @@ def run_check(name: str, text: str) -> list[Finding]:
     for entry in issue.entries:
         findings.extend(check.check_entry(entry, issue))
     return findings
+
+
+def declared_codes(name: str) -> dict[str, Severity]:
+    """The codes check ``name`` declares, with their default severities."""
+    load_checks()
+    return {spec.code: spec.severity for spec in CHECKS.get(name).codes}
 
 
 def run_check_on_fixture(name: str, fixture: str) -> list[Finding]:
