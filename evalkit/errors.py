@@ -35,3 +35,12 @@ class ConfigError(EvalkitError):
 
 class UnknownNameError(ConfigError):
     """A check, metric or format name is not registered; the message suggests the closest names."""
+
+
+class ModelUnavailableError(EvalkitError):
+    """A neural metric's model (COMET) cannot be found, fetched or loaded.
+
+    The message is one line that says what was tried and what to do (pass a local path, fill the
+    Hugging Face cache, unset ``HF_HUB_OFFLINE``, install the ``comet`` extra). The pipeline marks the
+    metric "not computed" with it; where the user required the metric, the CLI exits 2.
+    """
