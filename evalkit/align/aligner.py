@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
 from evalkit.align.lexicon import Token, english_content, english_stems, load_lexicon
 from evalkit.align.segment import Span, split_chinese, split_english
 from evalkit.records import Pair
+from evalkit.memo import text_cache
 
 #: Expected Chinese characters per English character (median of real complete pairs is 0.29-0.33).
 LENGTH_RATIO = 0.30
@@ -51,7 +51,7 @@ def align(english: str, chinese: str, source_truncated: bool = False) -> Alignme
     return _align_cached(english, chinese, source_truncated)
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=1024)
 def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignment:
     lex = load_lexicon()
     en_spans = tuple(split_english(english))

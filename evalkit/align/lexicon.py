@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from evalkit.memo import text_cache
 
 STEM_LENGTH = 6
 STOP_WORDS = frozenset(
@@ -103,7 +104,7 @@ class Lexicon:
         return sum(1 for t in tokens if t.keys & stems) / len(tokens)
 
 
-@lru_cache(maxsize=16384)
+@text_cache(maxsize=8192)
 def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     pos = 0

@@ -12,10 +12,10 @@ Measured on 4,148 real entries of the shared corpus against a random other entry
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Sequence
 
 from evalkit.align.lexicon import Token, english_stems, load_lexicon
+from evalkit.memo import text_cache
 
 
 def lexical_fit(chinese: str | Sequence[Token], english: str) -> float:
@@ -28,12 +28,12 @@ def lexical_fit(chinese: str | Sequence[Token], english: str) -> float:
     return lexicon.coverage(tokens, _stems(english))
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=4096)
 def _stems(english: str) -> frozenset[str]:
     return english_stems(english)
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=4096)
 def _bigrams(text: str) -> frozenset[str]:
     # Only bigrams with a non-ASCII character: Chinese words, not shared Latin acronyms or numbers.
     return frozenset(text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii())

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, Sequence
 
 from evalkit.metrics.base import Metric, Score, register_metric
+from evalkit.memo import text_cache
 
 
 def sum_rows(rows: Sequence[Sequence[float]]) -> list[float]:
@@ -171,7 +172,7 @@ def _ter() -> Any:
     return TER(normalized=True, asian_support=True)
 
 
-@lru_cache(maxsize=16384)
+@text_cache(maxsize=16384)
 def group_statistics(translation: str, reference: str) -> tuple[float, float]:
     """TER ``(edits, reference length)`` of one translation against one reference, summed over sentence groups."""
     from evalkit.metrics.sentences import sentence_groups

@@ -11,8 +11,8 @@ two MT sentences it merges). Units or sentences that match nothing stay unmatche
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Sequence
+from evalkit.memo import text_cache
 
 #: A match must beat this Dice overlap to be preferred over leaving both sides unmatched.
 MIN_OVERLAP = 0.1
@@ -22,7 +22,7 @@ GROUP_COST = 0.05
 GROUPS = ((1, 1), (1, 2), (2, 1), (1, 3), (2, 2), (3, 1))
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=8192)
 def _bigrams(text: str) -> frozenset[str]:
     chars = "".join(ch for ch in text if not ch.isspace())
     return frozenset(chars[i : i + 2] for i in range(len(chars) - 1)) or frozenset(chars)
@@ -78,7 +78,7 @@ def align_to_reference(units: Sequence[str], sentences: Sequence[str]) -> list[t
     return groups
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096)
 def sentence_groups(translation: str, reference: str) -> tuple[tuple[str, str], ...]:
     """The translation and the reference cut into aligned segments that together cover both texts.
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Iterable
+from evalkit.memo import text_cache
 
 #: Full-width digits and the full-width full stop used as a decimal point, mapped 1:1 to ASCII so
 #: that spans stay valid. The full-width comma is kept: it is a finding of its own (``1，183``).
@@ -162,7 +162,7 @@ def extract_numbers(text: str) -> tuple[Number, ...]:
     return tuple(sorted(digit_numbers(text) + word_numbers(text), key=lambda n: (n.start, n.end)))
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=4096)
 def digit_numbers(text: str) -> tuple[Number, ...]:
     """The ``digits`` and ``identifier`` numbers of ``text``, in text order, ranges resolved.
 
@@ -371,7 +371,7 @@ _ZH_NUMERAL = re.compile(
 _ZH_NUMERAL_CHAR = re.compile(r"[零〇一二两三四五六七八九十]")
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=8192)
 def word_numbers(text: str) -> tuple[Number, ...]:
     """The ``words`` numbers of ``text``: English number words and Chinese numerals, in text order.
 
