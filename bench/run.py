@@ -92,7 +92,7 @@ def bench_corpus_score(repeat: int) -> list[Row]:
             wall, rss, proc = measure(argv, repeat)
             report = json.loads(out.read_text(encoding="utf-8"))
         command = f"evalkit score ../shared/corpus/raw -j {jobs} --format json --output r.json"
-        rss_note = "" if jobs == "1" else " (largest single process; each worker holds its own caches)"
+        rss_note = "" if jobs == "1" else " (largest single process; see the whole tree below)"
         rows += [
             Row(f"corpus score, all checks + alignment, {label}: wall", f"{wall:.2f} s", "≤ 30 s", command),
             Row(f"corpus score, all checks + alignment, {label}: peak RSS", f"{rss:.0f} MB{rss_note}", "≤ 600 MB", command),
