@@ -7,6 +7,8 @@ from typing import Any, TextIO
 
 #: Findings listed under the table before pointing at --format json/markdown for the rest.
 MAX_LISTED = 15
+#: Width of the table when the output is not a terminal.
+PIPE_WIDTH = 120
 
 
 def render_table(report: dict[str, Any], stream: TextIO) -> None:
@@ -15,7 +17,10 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False, soft_wrap=False)
+    # A terminal gets its own width; a pipe or file gets 120 columns rather than rich's 80, which
+    # squeezes the eight columns into unreadable stubs.
+    width = None if getattr(stream, "isatty", lambda: False)() else PIPE_WIDTH
+    console = Console(file=stream, highlight=False, soft_wrap=False, width=width)
     table = Table(title="evalkit — translation quality", title_justify="left")
     for col, kw in (
         ("issue", {"no_wrap": True, "overflow": "ellipsis", "min_width": 12, "max_width": 44}),
