@@ -215,6 +215,25 @@ def score(
     raise typer.Exit(EXIT_ERROR if run.errors else EXIT_OK)
 
 
+@app.command()
+def export(
+    report: Annotated[str, typer.Argument(help="A JSON report written by evalkit score --format json.")],
+    to: Annotated[str, typer.Option("--to", help="Directory for entries.parquet, pairs.parquet and dataset/.")],
+) -> None:
+    """Export a report's entry and sentence-pair tables as Parquet and a Hugging Face dataset (the data extra)."""
+    from evalkit.errors import EvalkitError
+
+    try:
+        from evalkit.export import export_report
+
+        counts = export_report(report, to)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"export needs the data extra (pandas, pyarrow, datasets): pip install 'evalkit[data]' ({exc.name} missing)")
+    typer.echo(f"wrote {counts['entries']} entries and {counts['pairs']} pairs to {to}")
+
+
 @app.command("list")
 def list_(what: Annotated[ListWhat, typer.Argument(help="checks or metrics")]) -> None:
     """List the registered checks (with the codes they emit) or metrics, one line of help each."""
