@@ -12,7 +12,7 @@ Measured on 4,148 real entries of the shared corpus against a random other entry
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 from evalkit.align.lexicon import Token, english_stems, load_lexicon
 from evalkit.memo import text_cache
@@ -50,3 +50,14 @@ def bigram_overlap(part: str, whole: str) -> float:
 def title_fit(title_zh: str, title_en: str, abstract_zh: str) -> float:
     """How well a Chinese title fits an entry: mean of its fit to the English title and to the Chinese abstract."""
     return (lexical_fit(title_zh, title_en) + bigram_overlap(title_zh, abstract_zh)) / 2
+
+
+T = TypeVar("T")
+
+
+def best_other(item: T, candidates: Iterable[T], fit: Callable[[T], float]) -> tuple[float, T | None]:
+    """The candidate other than ``item`` that ``fit`` scores highest, with its score; ``(0.0, None)`` if none.
+
+    Used by the checks that ask "does this field belong to another entry of the issue?".
+    """
+    return max(((fit(c), c) for c in candidates if c is not item), key=lambda pair: pair[0], default=(0.0, None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from evalkit.align import align_entry
-from evalkit.align.similarity import lexical_fit
+from evalkit.align.similarity import best_other, lexical_fit
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Evidence, Finding, Issue, Severity
 
@@ -44,12 +44,11 @@ class Alignment(Check):
             own = lexical_fit(tokens, en)
             if own >= SUSPICIOUS_FIT:
                 continue
-            candidates = [
-                (lexical_fit(tokens, other.abstract_en), other)
-                for other in issue.entries
-                if other is not entry and len(other.abstract_en) >= MIN_CHARS
-            ]
-            best_fit, best = max(candidates, key=lambda c: c[0], default=(0.0, None))
+            best_fit, best = best_other(
+                entry,
+                (other for other in issue.entries if len(other.abstract_en) >= MIN_CHARS),
+                lambda other: lexical_fit(tokens, other.abstract_en),
+            )
             evidence = Evidence(field="abstract_zh", translation=zh[:120], source=en[:120])
             if best is not None and best_fit >= own + MARGIN and best_fit >= UNRELATED_FIT:
                 yield self.finding(

@@ -8,6 +8,7 @@ from evalkit.align import Alignment, align_entry
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.checks.leak import METADATA_HEAD
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.chars import clip
 
 #: An English sentence the aligner left unpaired (1-0) is omitted when at most this share of its content
 #: words is rendered anywhere in the Chinese (an error at or below the second figure). On 29,270 real
@@ -64,7 +65,7 @@ class Coverage(Check):
                 yield self.finding(
                     "coverage.omission",
                     f"[^{entry.ref}]: English sentence {k + 1} has no counterpart in the Chinese "
-                    f"({coverage:.0%} of its words rendered anywhere): '{_clip(sentence)}'",
+                    f"({coverage:.0%} of its words rendered anywhere): '{clip(sentence, 79)}'",
                     line=entry.line_of("abstract_en"),
                     entry=entry,
                     evidence=Evidence(field="abstract_en", source=sentence, source_span=span),
@@ -87,7 +88,7 @@ class Coverage(Check):
                 yield self.finding(
                     "coverage.addition",
                     f"[^{entry.ref}]: Chinese sentence {k + 1} renders nothing in the English "
-                    f"({coverage:.0%} of its words found there): '{_clip(sentence)}'",
+                    f"({coverage:.0%} of its words found there): '{clip(sentence, 79)}'",
                     line=entry.line_of("abstract_zh"),
                     entry=entry,
                     evidence=Evidence(field="abstract_zh", translation=sentence, translation_span=span),
@@ -101,7 +102,3 @@ def _after_last_english(alignment: Alignment) -> set[tuple[int, int]]:
     return {p.zh for p in alignment.pairs[start:] if p.zh} | (
         {alignment.pairs[-1].zh} if alignment.pairs and alignment.pairs[-1].kind == "0-1" else set()
     )
-
-
-def _clip(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -23,6 +23,7 @@ from ftfy.badness import BADNESS_RE, is_bad
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.chars import clip
 
 #: Fields checked, Chinese first; ``(name, is_source)``. The English fields are inputs, not
 #: translations, so their evidence is a ``source`` span.
@@ -135,11 +136,11 @@ class EncodingDamage(Check):
         repaired = _repair(damaged, codec)
         # Only offer a repair when it produced clean text; where bytes were lost it cannot.
         clean = repaired != damaged and "\ufffd" not in repaired and not is_bad(repaired)
-        hint = f"; it reads '{_clip(repaired)}' when re-decoded" if clean else ""
+        hint = f"; it reads '{clip(repaired, QUOTE)}' when re-decoded" if clean else ""
         return self.finding(
             "encoding.mojibake",
             f"[^{entry.ref}]: the {LABELS[field]} holds mojibake (UTF-8 read as {codec}): "
-            f"'{_clip(damaged)}'{more}{hint}",
+            f"'{clip(damaged, QUOTE)}'{more}{hint}",
             line=entry.line_of(field),
             entry=entry,
             evidence=_evidence(field, is_source, damaged, (start, end)),
@@ -160,7 +161,7 @@ class EncodingDamage(Check):
         yield self.finding(
             "encoding.replacement-char",
             f"[^{entry.ref}]: the {LABELS[field]} holds {len(hits)} replacement character"
-            f"{'s' if len(hits) > 1 else ''} (text lost in a decoding): '{_clip(context)}'",
+            f"{'s' if len(hits) > 1 else ''} (text lost in a decoding): '{clip(context, QUOTE)}'",
             line=entry.line_of(field),
             entry=entry,
             evidence=_evidence(field, is_source, text[start:end], (start, end)),
@@ -252,8 +253,3 @@ def _evidence(field: str, is_source: bool, text: str, span: tuple[int, int]) -> 
     if is_source:
         return Evidence(field=field, source=text, source_span=span)
     return Evidence(field=field, translation=text, translation_span=span)
-
-
-def _clip(text: str) -> str:
-    """``text`` cut to :data:`QUOTE` characters for a message."""
-    return text if len(text) <= QUOTE else text[:QUOTE] + "…"

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.chars import clip
 
 #: Fields checked, with the words used in messages.
 FIELDS = {"title_zh": "Chinese title", "summary_zh": "Chinese summary", "abstract_zh": "Chinese abstract"}
@@ -96,7 +97,7 @@ class Language(Check):
             if wrong:
                 yield self.finding(
                     "language.wrong",
-                    f"[^{entry.ref}]: the {label} {wrong}: '{_clip(text)}'",
+                    f"[^{entry.ref}]: the {label} {wrong}: '{clip(text)}'",
                     line=entry.line_of(field),
                     entry=entry,
                     evidence=Evidence(field=field, translation=text, translation_span=(0, len(text))),
@@ -117,7 +118,7 @@ class Language(Check):
         yield self.finding(
             "language.traditional",
             f"[^{entry.ref}]: the {label} is in Traditional Chinese ({traditional} traditional and "
-            f"{simplified} simplified forms of common characters): '{_clip(stretch)}'",
+            f"{simplified} simplified forms of common characters): '{clip(stretch)}'",
             line=entry.line_of(field),
             entry=entry,
             evidence=Evidence(field=field, translation=stretch, translation_span=(start, start + len(stretch))),
@@ -150,8 +151,3 @@ def _no_chinese(text: str, source: str) -> str | None:
     if len(words) >= MIN_SOURCE_WORDS:
         return "has no Chinese: it is in another Latin-script language"
     return "has no Chinese at all"
-
-
-def _clip(text: str, width: int = 60) -> str:
-    """``text`` cut to ``width`` characters for a message."""
-    return text if len(text) <= width else text[:width] + "…"

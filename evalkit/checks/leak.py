@@ -22,6 +22,7 @@ from typing import Iterable, Iterator
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.chars import clip
 
 #: The Chinese fields, with the words used in messages.
 FIELDS = {"title_zh": "Chinese title", "summary_zh": "Chinese summary", "abstract_zh": "Chinese abstract"}
@@ -128,7 +129,7 @@ class Leak(Check):
                 quoted = text[span[0] : span[1]].strip()
                 yield self.finding(
                     code,
-                    f"[^{entry.ref}]: the {label} holds {what}: '{_clip(quoted)}'",
+                    f"[^{entry.ref}]: the {label} holds {what}: '{clip(quoted)}'",
                     line=entry.line_of(field),
                     entry=entry,
                     evidence=Evidence(field=field, translation=text[span[0] : span[1]], translation_span=span),
@@ -199,8 +200,3 @@ def _label(text: str, lower: str, skip: tuple[int, int] | None) -> tuple[int, in
             continue
         return match.span()
     return None
-
-
-def _clip(text: str, width: int = 60) -> str:
-    """``text`` cut to ``width`` characters for a message."""
-    return text if len(text) <= width else text[:width] + "…"

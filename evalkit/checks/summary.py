@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from evalkit.align.similarity import bigram_overlap, lexical_fit
+from evalkit.align.similarity import best_other, bigram_overlap, lexical_fit
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 
@@ -58,11 +58,7 @@ class Summary(Check):
         own = _fit(text, entry)
         if own >= SUSPICIOUS_OVERLAP:
             return
-        best_fit, best = max(
-            ((_fit(text, o), o) for o in issue.entries if o is not entry),
-            key=lambda c: c[0],
-            default=(0.0, None),
-        )
+        best_fit, best = best_other(entry, issue.entries, lambda other: _fit(text, other))
         if best is not None and best_fit >= own + MARGIN:
             yield self.finding(
                 "summary.other-entry",

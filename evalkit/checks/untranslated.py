@@ -24,6 +24,7 @@ from typing import Iterable, Iterator
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.chars import clip
 
 #: Fewest words in a run of Latin script for it to count as prose.
 MIN_WORDS = 6
@@ -136,7 +137,7 @@ class Untranslated(Check):
         where = f" in {len(runs)} places" if len(runs) > 1 else ""
         return self.finding(
             "untranslated.text",
-            f"[^{entry.ref}]: the {LABELS[field]} leaves {total} words of English untranslated{where}: '{_clip(stretch)}'",
+            f"[^{entry.ref}]: the {LABELS[field]} leaves {total} words of English untranslated{where}: '{clip(stretch, 80, collapse_spaces=True)}'",
             line=entry.line_of(field),
             entry=entry,
             evidence=Evidence(field=field, translation=stretch, translation_span=(first.start, first.end)),
@@ -152,7 +153,7 @@ class Untranslated(Check):
             if len(words) >= MIN_TITLE_WORDS:
                 yield self.finding(
                     "untranslated.title",
-                    f"[^{entry.ref}]: the Chinese title has no Chinese: '{_clip(text)}'",
+                    f"[^{entry.ref}]: the Chinese title has no Chinese: '{clip(text, 80, collapse_spaces=True)}'",
                     line=entry.line_of(field),
                     entry=entry,
                     evidence=evidence,
@@ -160,7 +161,7 @@ class Untranslated(Check):
         elif WORD.search(text):
             yield self.finding(
                 "untranslated.summary",
-                f"[^{entry.ref}]: the Chinese summary has no Chinese: '{_clip(text)}'",
+                f"[^{entry.ref}]: the Chinese summary has no Chinese: '{clip(text, 80, collapse_spaces=True)}'",
                 line=entry.line_of(field),
                 entry=entry,
                 evidence=Evidence(field=field, translation=text, translation_span=(0, len(text))),
@@ -249,9 +250,3 @@ def _quoted(text: str, start: int, end: int) -> bool:
     before = text[:start].rstrip()[-1:]
     after = text[end:].lstrip()[:1]
     return bool(before) and before in OPEN_QUOTES and bool(after) and after in CLOSE_QUOTES
-
-
-def _clip(text: str, width: int = 80) -> str:
-    """``text`` cut to ``width`` characters for a message."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[:width] + "…"

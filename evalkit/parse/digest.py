@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from evalkit.errors import InputError, NotADigestError
+from evalkit.errors import NotADigestError
 from evalkit.parse import english
 from evalkit.parse.reader import SourceText
 from evalkit.records import Entry, Evidence, Finding, InputProblem, Issue, Severity, TableRow

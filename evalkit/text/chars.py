@@ -25,3 +25,10 @@ def ends_mid_sentence(text: str) -> bool:
     """Whether the last visible character cannot end a sentence (a letter, digit, ideograph, comma...)."""
     stripped = text.rstrip()
     return bool(stripped) and not stripped.endswith(ZH_SENTENCE_END) and not stripped.endswith(("$", "】", "》"))
+
+
+def clip(text: str, width: int = 60, *, collapse_spaces: bool = False) -> str:
+    """``text`` cut to ``width`` characters plus "…" for a message (whitespace runs collapsed if asked)."""
+    if collapse_spaces:
+        text = " ".join(text.split())
+    return text if len(text) <= width else text[:width] + "…"
