@@ -33,6 +33,27 @@ class OutputFormat(str, Enum):
     markdown = "markdown"
 
 
+class CometMode(str, Enum):
+    """What COMET scores: aligned sentence pairs or whole abstracts."""
+
+    pairs = "pairs"
+    abstract = "abstract"
+
+
+class CometPrecision(str, Enum):
+    """Floating-point precision of COMET inference."""
+
+    fp32 = "fp32"
+    fp16 = "fp16"
+
+
+class CometDevice(str, Enum):
+    """Where COMET runs."""
+
+    cpu = "cpu"
+    cuda = "cuda"
+
+
 class ListWhat(str, Enum):
     """What ``evalkit list`` lists."""
 
@@ -148,6 +169,62 @@ def score(
             show_default=False,
         ),
     ] = None,
+    comet_model: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--comet-model",
+            metavar="NAME|PATH",
+            help="COMET model: a local checkpoint or a hub name such as Unbabel/wmt22-comet-da (repeatable: one"
+            " reference-based and one reference-free model). Replaces the configuration's comet.models.",
+            rich_help_panel="COMET",
+            show_default=False,
+        ),
+    ] = None,
+    no_comet: Annotated[
+        bool, typer.Option("--no-comet", help="Do not run COMET, even if the configuration names models.", rich_help_panel="COMET")
+    ] = False,
+    require_comet: Annotated[
+        bool,
+        typer.Option(
+            "--require-comet",
+            help="Fail (exit 2) when a COMET model cannot be used, instead of a notice and 'not computed' columns.",
+            rich_help_panel="COMET",
+        ),
+    ] = False,
+    comet_mode: Annotated[
+        Optional[CometMode],
+        typer.Option(
+            "--comet-mode",
+            help="Score aligned sentence pairs (default; nothing is cropped at 512 tokens) or whole abstracts.",
+            rich_help_panel="COMET",
+            show_default=False,
+        ),
+    ] = None,
+    comet_precision: Annotated[
+        Optional[CometPrecision],
+        typer.Option("--comet-precision", help="fp32 (default) or fp16.", rich_help_panel="COMET", show_default=False),
+    ] = None,
+    comet_device: Annotated[
+        Optional[CometDevice],
+        typer.Option("--comet-device", help="cpu or cuda (default: cuda when present).", rich_help_panel="COMET", show_default=False),
+    ] = None,
+    comet_batch_size: Annotated[
+        Optional[int],
+        typer.Option("--comet-batch-size", metavar="N", help="Segments per COMET batch (default 32).", rich_help_panel="COMET", show_default=False),
+    ] = None,
+    comet_cache: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--comet-cache/--no-comet-cache",
+            help="Reuse COMET scores cached on disk ($EVALKIT_CACHE_DIR, default ~/.cache/evalkit).",
+            rich_help_panel="COMET",
+            show_default=False,
+        ),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Never download a COMET model; use local paths and the Hugging Face cache only.", rich_help_panel="COMET"),
+    ] = False,
 ) -> None:
     """Score digest files: parse, run the checks, and report per issue and per entry.
 
@@ -191,6 +268,16 @@ def score(
             use_references=False if no_references else None,
             metrics=metric,
             bootstrap=bootstrap,
+            comet={
+                "models": () if no_comet else comet_model,
+                "require": False if no_comet else True if require_comet else None,
+                "mode": comet_mode.value if comet_mode else None,
+                "precision": comet_precision.value if comet_precision else None,
+                "device": comet_device.value if comet_device else None,
+                "batch_size": comet_batch_size,
+                "cache": comet_cache,
+                "download": False if offline else None,
+            },
         )
         if triples is not None:
             _score_triples(triples, config, format, output)
@@ -212,7 +299,26 @@ def score(
         for problem in run.errors:
             where = f"{problem.path}:{problem.line}" if problem.line else problem.path
             typer.echo(f"evalkit: {where}: {problem.message}", err=True)
+    _comet_notice(run.comet, quiet)
     raise typer.Exit(EXIT_ERROR if run.errors else EXIT_OK)
+
+
+def _comet_notice(info, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    """One stderr line on what COMET did: why it was not computed (always shown), or what it cost."""
+    if info is None:
+        return
+    if not info.computed_ok:
+        typer.echo(f"evalkit: notice: COMET not computed: {info.reason}", err=True)
+    elif not quiet:
+        cropped = f", {info.cropped} cropped at the encoder's limit" if info.cropped else ""
+        typer.echo(
+            f"evalkit: COMET scored {info.segments} segment(s) ({info.cached} from cache{cropped}) with "
+            + ", ".join(f"{key}={name}" for key, name in sorted(info.models.items())),
+            err=True,
+        )
+    if not quiet:
+        for notice in info.notices:
+            typer.echo(f"evalkit: notice: {notice}", err=True)
 
 
 @app.command()
@@ -263,7 +369,8 @@ def _score_triples(path: str, config, format: OutputFormat, output: str | None) 
     from evalkit.report.triples import build_triples_report, render_triples_markdown, render_triples_table
     from evalkit.report.write import write_text
 
-    report = build_triples_report(score_triples(path, config), config)
+    result = score_triples(path, config)
+    report = build_triples_report(result, config)
     if format is OutputFormat.json:
         write_text(output or "-", dumps_report(report))
     elif format is OutputFormat.markdown:
@@ -276,6 +383,7 @@ def _score_triples(path: str, config, format: OutputFormat, output: str | None) 
         buffer = io.StringIO()
         render_triples_table(report, buffer)
         write_text(output, buffer.getvalue())
+    _comet_notice(result.comet, quiet=False)
 
 
 # --- evalkit refs ------------------------------------------------------------------------------------

@@ -29,12 +29,71 @@ from evalkit.registry import unknown_name_message
 
 #: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is reserved for a feature to come:
 #: accepted and stored, not yet used. ``references`` is the reference-translation directory.
-KNOWN_KEYS = ("align", "checks", "disable", "gate", "max_file_size", "references", "severity")
+KNOWN_KEYS = ("align", "checks", "comet", "disable", "gate", "max_file_size", "references", "severity")
+#: Keys of the ``[comet]`` table (see :class:`CometSettings`).
+COMET_KEYS = ("batch_size", "cache", "cache_dir", "device", "download", "mode", "models", "precision", "require")
 #: Files :func:`find_config` looks for, in this order within one directory.
 CONFIG_FILES = ("evalkit.toml", "pyproject.toml")
 PYPROJECT_TABLE = "tool.evalkit"
 #: Bootstrap resamples behind each issue-level confidence interval (sacrebleu's default too).
 DEFAULT_BOOTSTRAP = 1000
+#: What COMET scores: each aligned sentence pair (default) or each whole abstract.
+COMET_MODES = ("pairs", "abstract")
+
+
+@dataclass(frozen=True)
+class CometSettings:
+    """How COMET runs (``[comet]`` table, ``--comet-*`` flags); no ``models``: COMET is off.
+
+    ``models`` are hub names or local checkpoint paths, at most one reference-based and one
+    reference-free (QE) model. ``mode`` is ``pairs`` (aligned sentence pairs, no crop at the
+    encoder's 512 tokens) or ``abstract`` (one segment per abstract). ``precision``, ``device`` and
+    ``batch_size`` go to :class:`evalkit.metrics.comet.CometScorer`. ``cache`` false skips the disk
+    cache; ``cache_dir`` replaces its default directory (``$EVALKIT_CACHE_DIR``, else
+    ``~/.cache/evalkit``). ``download`` false never downloads a model. ``require`` true makes an
+    unavailable model an error (exit 2) instead of a notice and "not computed" columns.
+    """
+
+    models: tuple[str, ...] = ()
+    mode: str = "pairs"
+    precision: str = "fp32"
+    device: str | None = None
+    batch_size: int = 32
+    cache: bool = True
+    cache_dir: str | None = None
+    download: bool = True
+    require: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        """Whether any COMET model was asked for."""
+        return bool(self.models)
+
+    def validate(self) -> "CometSettings":
+        """Raise :class:`ConfigError` for a value COMET cannot use; return ``self``."""
+        if self.mode not in COMET_MODES:
+            raise ConfigError(f"unknown COMET mode {self.mode!r}; use one of {', '.join(COMET_MODES)}")
+        if self.precision not in ("fp32", "fp16"):
+            raise ConfigError(f"unknown COMET precision {self.precision!r}; use fp32 or fp16")
+        if self.device not in (None, "cpu", "cuda"):
+            raise ConfigError(f"unknown COMET device {self.device!r}; use cpu or cuda (or leave it unset)")
+        if self.batch_size < 1:
+            raise ConfigError(f"COMET batch size must be at least 1, not {self.batch_size}")
+        if self.require and not self.models:
+            raise ConfigError("COMET is required (--require-comet) but no model is given (--comet-model NAME|PATH)")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as they go into the report (the cache directory is left out: it is machine-specific)."""
+        return {
+            "models": list(self.models),
+            "mode": self.mode,
+            "precision": self.precision,
+            "device": self.device,
+            "batch_size": self.batch_size,
+            "cache": self.cache,
+            "require": self.require,
+        }
 
 
 @dataclass(frozen=True)
@@ -53,7 +112,8 @@ class Config:
     :func:`evalkit.references.resolve_references_dir`); ``use_references`` false (``--no-references``)
     skips reference-based scoring altogether. ``metrics`` names the reference-based metrics to
     compute (``None``: every registered sacrebleu metric); ``bootstrap`` is the number of bootstrap
-    resamples behind each issue-level confidence interval (0: none).
+    resamples behind each issue-level confidence interval (0: none). ``comet`` says which COMET models
+    score the translations and how (:class:`CometSettings`; none by default).
     """
 
     disable: frozenset[str] = frozenset()
@@ -68,6 +128,7 @@ class Config:
     use_references: bool = True
     metrics: tuple[str, ...] | None = None
     bootstrap: int = DEFAULT_BOOTSTRAP
+    comet: CometSettings = field(default_factory=CometSettings)
 
     def validate(self) -> "Config":
         """Raise :class:`UnknownNameError` for names no registered check knows; return ``self``."""
@@ -85,6 +146,7 @@ class Config:
                     raise ConfigError(f"metric {name!r} needs a model and is configured with its own options, not --metric")
         if self.bootstrap < 0:
             raise ConfigError(f"bootstrap must be 0 (off) or a number of resamples, got {self.bootstrap}")
+        self.comet.validate()
         return self
 
     def is_enabled(self, check_name: str, code: str | None = None) -> bool:
@@ -113,12 +175,18 @@ class Config:
         use_references: bool | None = None,
         metrics: Sequence[str] | None = None,
         bootstrap: int | None = None,
+        comet: Mapping[str, Any] | None = None,
     ) -> "Config":
         """This configuration with command-line values applied on top (see the module docstring).
 
         ``references`` (``--references DIR``) replaces the file's value and is relative to the working
-        directory; ``metrics`` and ``bootstrap`` replace the defaults.
+        directory; ``metrics`` and ``bootstrap`` replace the defaults. ``comet`` maps
+        :class:`CometSettings` fields to flag values (``None`` values are ignored); ``models`` replaces
+        the file's list.
         """
+        given = {k: v for k, v in (comet or {}).items() if v is not None}
+        if "models" in given:
+            given["models"] = tuple(dict.fromkeys(given["models"]))
         return replace(
             self,
             disable=self.disable | frozenset(disable),
@@ -130,6 +198,7 @@ class Config:
             use_references=self.use_references if use_references is None else use_references,
             metrics=self.metrics if metrics is None else tuple(dict.fromkeys(metrics)),
             bootstrap=self.bootstrap if bootstrap is None else bootstrap,
+            comet=replace(self.comet, **given),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,6 +212,7 @@ class Config:
             "severity": {code: sev.value for code, sev in sorted(self.severity.items())},
             "max_file_size": self.max_file_size,
             "align": self.align,
+            "comet": self.comet.to_dict(),
             "options": {name: _sorted_dict(opts) for name, opts in options.items() if opts},
             "source": self.source,
         }
@@ -264,6 +334,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
         raise ConfigError(f"{where}: 'references' must be a path (a string), got {_describe(references)}")
 
     gate = _table(data, "gate", where)
+    comet = _comet_settings(_table(data, "comet", where), source, _where(source, _subtable(table, "comet")))
     check_options = _check_tables(_table(data, "checks", where), _where(source, _subtable(table, "checks")))
 
     _validate_names(frozenset(disable), severity, where=where, severity_where=severity_where)
@@ -276,7 +347,46 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
         gate=dict(gate),
         references=references,
         source=source,
+        comet=comet,
     )
+
+
+def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) -> CometSettings:
+    """:class:`CometSettings` from the ``[comet]`` table; local model paths are relative to the file."""
+    _reject_unknown_keys(table, COMET_KEYS, "COMET setting", where)
+    models = table.get("models", [])
+    if isinstance(models, str):
+        models = [models]
+    if not isinstance(models, list) or not all(isinstance(m, str) and m for m in models):
+        raise ConfigError(f"{where}: 'models' must be an array of model names or paths, got {_describe(models)}")
+    base = os.path.dirname(source) if source else ""
+
+    def located(spec: str) -> str:
+        # A path written in the file means a path next to the file; a hub name stays as written.
+        candidate = os.path.join(base, os.path.expanduser(spec))
+        return candidate if base and not os.path.isabs(spec) and os.path.exists(candidate) else spec
+
+    expected = {
+        "mode": str, "precision": str, "device": str, "batch_size": int,
+        "cache": bool, "cache_dir": str, "download": bool, "require": bool,
+    }
+    values: dict[str, Any] = {}
+    for key, kind in expected.items():
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}: {key!r} must be {_describe(kind(), article=True)}, got {_describe(value)}")
+        values[key] = value
+    if "cache_dir" in values and base and not os.path.isabs(os.path.expanduser(values["cache_dir"])):
+        values["cache_dir"] = os.path.join(base, values["cache_dir"])
+    settings = CometSettings(models=tuple(located(m) for m in models), **values)
+    try:
+        # 'require' without models is checked once flags are applied: --comet-model may add the model.
+        replace(settings, require=False).validate()
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return settings
 
 
 def _read_toml(path: str) -> dict[str, Any]:

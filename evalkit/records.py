@@ -202,7 +202,8 @@ class CorpusScore:
 class IssueResult:
     """A parsed issue with its entry results, file-level findings and issue-level scores.
 
-    ``scores`` holds one :class:`CorpusScore` per metric over the entries that have references.
+    ``scores`` holds one :class:`CorpusScore` per metric over the entries that have references (and,
+    for ``comet-qe``, over the entries scored without one).
     """
 
     issue: Issue
@@ -230,16 +231,46 @@ class ReferenceInfo:
 
 
 @dataclass(frozen=True)
+class CometRun:
+    """What the COMET stage of a run did, for the report and the CLI's notice.
+
+    ``status`` is ``computed`` or ``not computed`` (then ``reason`` says why in one line: no model
+    offline, comet not installed...). ``signatures`` maps ``comet`` (reference-based) and/or
+    ``comet-qe`` (reference-free) to the model's signature; ``models`` maps the same keys to the model
+    names. ``segments``/``computed``/``cached``/``cropped`` count segment scores; ``notices`` are
+    one-line warnings (cache trouble) worth showing.
+    """
+
+    status: str
+    reason: str | None = None
+    mode: str = "pairs"
+    models: Mapping[str, str] = field(default_factory=dict)
+    signatures: Mapping[str, str] = field(default_factory=dict)
+    segments: int = 0
+    computed: int = 0
+    cached: int = 0
+    cropped: int = 0
+    notices: tuple[str, ...] = ()
+
+    @property
+    def computed_ok(self) -> bool:
+        """Whether COMET scores were produced."""
+        return self.status == "computed"
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything one ``evalkit score`` run produced, before it is rendered.
 
-    ``references`` describes the reference set used (``None``: no references directory was found).
+    ``references`` describes the reference set used (``None``: no references directory was found);
+    ``comet`` what the COMET stage did (``None``: no COMET model was asked for).
     """
 
     issues: tuple[IssueResult, ...]
     errors: tuple[InputProblem, ...]
     skipped: tuple[Skipped, ...] = ()
     references: ReferenceInfo | None = None
+    comet: CometRun | None = None
 
 
 @dataclass(frozen=True)
@@ -264,3 +295,4 @@ class TriplesResult:
     triples: tuple[Triple, ...]
     segment_scores: tuple[Mapping[str, float], ...]
     scores: Mapping[str, CorpusScore] = field(default_factory=dict)
+    comet: CometRun | None = None

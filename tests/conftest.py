@@ -6,11 +6,13 @@ Bad inputs that involve bytes (encodings, BOM, CRLF, NUL, 0 bytes, sparse files)
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from tests.comet_models import TinyModels, build_tiny_models
 from tests.digest_builder import EMPTY_DIGEST, FIXTURES, build_digest, entry_line, fixture_text, make_entry
 
 # The empty digest is the format's fixed 70 bytes, byte-identical to files of the third-party corpus,
@@ -18,6 +20,32 @@ from tests.digest_builder import EMPTY_DIGEST, FIXTURES, build_digest, entry_lin
 _EMPTY_FIXTURE = FIXTURES / "empty.md"
 if not _EMPTY_FIXTURE.is_file() or _EMPTY_FIXTURE.read_bytes() != EMPTY_DIGEST.encode("utf-8"):
     _EMPTY_FIXTURE.write_bytes(EMPTY_DIGEST.encode("utf-8"))
+
+COMET_MISSING = importlib.util.find_spec("comet") is None
+COMET_SKIP_REASON = "unbabel-comet is not installed (pip install -e '.[comet]')"
+
+
+@pytest.fixture(scope="session")
+def tiny_comet(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
+    """A reference-based (RegressionMetric) and a reference-free (ReferencelessRegression) tiny COMET
+    model, built offline once per session (see tests/comet_models.py)."""
+    if COMET_MISSING:
+        pytest.skip(COMET_SKIP_REASON)
+    return build_tiny_models(tmp_path_factory.mktemp("tiny-comet"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own evalkit cache and an empty, offline Hugging Face hub: no test reads the
+    user's caches or touches the network."""
+    cache = tmp_path / "evalkit-cache"
+    monkeypatch.setenv("EVALKIT_CACHE_DIR", str(cache))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.delenv("HUGGINGFACE_HUB_CACHE", raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return cache
+
 
 FIXTURE_NAMES = ("v1_s1.md", "v1_s2.md", "v1_s3.md", "v0.md", "empty.md", "hazards.md", "mixed.md")
 

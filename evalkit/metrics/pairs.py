@@ -20,7 +20,7 @@ which come from whole abstracts.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from evalkit.metrics.base import Metric
 from evalkit.metrics.sentences import align_to_reference, split_sentences
@@ -31,23 +31,47 @@ def pair_chrf(
     translation: str, pairs: Sequence[Pair], references: Sequence[str], chrf: Metric
 ) -> tuple[Mapping[str, float], ...]:
     """``{"chrf": value}`` per pair (``{}`` for a pair without Chinese); see the module docstring."""
-    slots = [k for k, p in enumerate(pairs) if p.zh is not None and translation[p.zh[0] : p.zh[1]].strip()]
-    units = [translation[pairs[k].zh[0] : pairs[k].zh[1]] for k in slots]  # type: ignore[index]
     best: dict[int, float] = {}
     for reference in references:
-        sentences = split_sentences(reference)
-        matched: set[int] = set()
-        for unit_range, sentence_range in align_to_reference(units, sentences):
-            hypothesis = "".join(units[u] for u in unit_range)
-            target = "".join(sentences[s] for s in sentence_range)
-            value = chrf.segment_score(chrf.segment_statistics([hypothesis], [[target]])[0])
-            for u in unit_range:
-                matched.add(u)
-                best[u] = max(best.get(u, 0.0), value)
-        for u in range(len(units)):
-            if u not in matched:
-                best.setdefault(u, 0.0)
-    out: list[Mapping[str, float]] = [{} for _ in pairs]
-    for u, k in enumerate(slots):
-        out[k] = {"chrf": best.get(u, 0.0)}
-    return tuple(out)
+        for members, hypothesis, target in reference_groups(translation, pairs, reference):
+            value = chrf.segment_score(chrf.segment_statistics([hypothesis], [[target]])[0]) if target else 0.0
+            for k in members:
+                best[k] = max(best.get(k, 0.0), value)
+    return tuple({"chrf": best[k]} if k in best else {} for k in range(len(pairs)))
+
+
+def pair_reference_texts(translation: str, pairs: Sequence[Pair], reference: str) -> list[str | None]:
+    """The reference sentence(s) matched to each pair's Chinese, or ``None`` (no Chinese, or no match).
+
+    Pairs of one group (see the module docstring) all get the group's reference sentences. This is
+    what COMET compares a pair with when it scores against a reference.
+    """
+    out: list[str | None] = [None] * len(pairs)
+    for members, _, target in reference_groups(translation, pairs, reference):
+        for k in members:
+            out[k] = target or None
+    return out
+
+
+def reference_groups(
+    translation: str, pairs: Sequence[Pair], reference: str
+) -> Iterator[tuple[tuple[int, ...], str, str]]:
+    """``(pair indices, their Chinese joined, the matched reference sentences joined)`` per group.
+
+    Every pair with Chinese is in exactly one group; a group whose Chinese matches no reference
+    sentence has an empty reference text.
+    """
+    slots = [k for k, p in enumerate(pairs) if p.zh is not None and translation[p.zh[0] : p.zh[1]].strip()]
+    units = [translation[pairs[k].zh[0] : pairs[k].zh[1]] for k in slots]  # type: ignore[index]
+    sentences = split_sentences(reference)
+    matched: set[int] = set()
+    for unit_range, sentence_range in align_to_reference(units, sentences):
+        matched.update(unit_range)
+        yield (
+            tuple(slots[u] for u in unit_range),
+            "".join(units[u] for u in unit_range),
+            "".join(sentences[s] for s in sentence_range),
+        )
+    for u in range(len(units)):
+        if u not in matched:
+            yield (slots[u],), units[u], ""

@@ -29,9 +29,13 @@ def build_report(run: RunResult, config: Config, *, with_issues: bool = True) ->
         "tool": {"name": "evalkit", "version": __version__},
         "config": {
             **config.to_dict(),
+            "comet": {**config.comet.to_dict(), **comet_run_dict(run)},
             "checks": [c.name for c in active_checks(config)],
             "references": _references(run),
-            "metrics": metrics_config(config.metrics, run.issues if run.references is not None else None),
+            "metrics": {
+                **metrics_config(config.metrics, run.issues if run.references is not None else None),
+                **comet_metrics_config(run),
+            },
             "bootstrap": BootstrapSettings(samples=config.bootstrap).to_dict(),
         },
         "summary": _run_summary(run),
@@ -128,6 +132,33 @@ def metrics_config(names: tuple[str, ...] | None, scored: Any) -> dict[str, Any]
             entry["segment_signature"] = segment
         out[name] = entry
     return out
+
+
+def comet_run_dict(run: Any) -> dict[str, Any]:
+    """What the COMET stage did, for ``config.comet`` (``status: "off"`` when no model was asked for).
+
+    Cache hits are left out on purpose: they differ between a first run and a re-run, and the report
+    must be byte-identical for the same input and configuration.
+    """
+    info = run.comet
+    if info is None:
+        return {"status": "off"}
+    return {
+        "status": info.status,
+        "reason": info.reason,
+        "mode": info.mode,
+        "resolved": dict(sorted(info.models.items())),
+        "segments": info.segments,
+        "cropped": info.cropped,
+    }
+
+
+def comet_metrics_config(run: Any) -> dict[str, Any]:
+    """``config.metrics`` entries of ``comet`` / ``comet-qe``: direction and model signature."""
+    info = run.comet
+    if info is None or not info.computed_ok:
+        return {}
+    return {key: {"higher_is_better": True, "signature": sig} for key, sig in sorted(info.signatures.items())}
 
 
 def _one_signature(signatures: Any) -> str | None:

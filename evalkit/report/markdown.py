@@ -47,10 +47,11 @@ def score_columns(report: dict[str, Any]) -> list[str]:
     return ordered + sorted(present - set(ordered))
 
 
-def format_score(score: dict[str, Any]) -> str:
+def format_score(score: dict[str, Any], digits: int = 2) -> str:
     """``60.63 [25.19–71.53]``: the value with its confidence interval when there is one."""
     ci = score.get("ci")
-    return f"{score['value']:.2f} [{ci[0]:.2f}–{ci[1]:.2f}]" if ci else f"{score['value']:.2f}"
+    value = f"{score['value']:.{digits}f}"
+    return f"{value} [{ci[0]:.{digits}f}–{ci[1]:.{digits}f}]" if ci else value
 
 
 def _scores_section(report: dict[str, Any]) -> list[str]:

@@ -9,6 +9,8 @@ from typing import Any, TextIO
 MAX_LISTED = 15
 #: Width of the table when the output is not a terminal.
 PIPE_WIDTH = 120
+#: COMET scores live on a 0–1 scale: two decimals would hide most differences.
+COMET_DIGITS = 3
 
 
 def render_table(report: dict[str, Any], stream: TextIO) -> None:
@@ -65,20 +67,24 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
 
 
 def _print_scores(report: dict[str, Any], console: Any) -> None:
-    """A second table with the issue-level reference-based scores, when any issue has them."""
+    """A second table with the issue-level scores (reference-based and COMET), when any issue has them.
+
+    When COMET was asked for but could not run, its column says "not computed" rather than vanishing.
+    """
     from rich.markup import escape
     from rich.table import Table
 
     from evalkit.report.markdown import format_score, score_columns
 
     columns = score_columns(report)
+    not_computed = report["config"].get("comet", {}).get("status") == "not computed"
+    if not_computed and report["issues"]:
+        columns.append("comet")
     if not columns:
         return
     metrics = report["config"].get("metrics", {})
     confidence = report["config"].get("bootstrap", {}).get("confidence", 0.95)
-    table = Table(
-        title=f"scores against reference translations [{confidence:.0%} bootstrap interval]", title_justify="left"
-    )
+    table = Table(title=f"issue scores [{confidence:.0%} bootstrap interval]", title_justify="left")
     table.add_column("issue", no_wrap=True, overflow="ellipsis", min_width=12, max_width=44)
     table.add_column("with ref.", justify="right")
     for name in columns:
@@ -87,7 +93,11 @@ def _print_scores(report: dict[str, Any], console: Any) -> None:
     for issue in report["issues"]:
         m = issue["summary"]
         scores = m.get("scores", {})
-        if scores:
-            cells = [format_score(scores[n]) if n in scores else "" for n in columns]
+        if scores or not_computed:
+            cells = [
+                format_score(scores[n], COMET_DIGITS if n.startswith("comet") else 2) if n in scores
+                else "not computed" if not_computed and n == "comet" else ""
+                for n in columns
+            ]
             table.add_row(escape(issue["id"]), f"{m.get('with_references', 0)}/{m['entries']}", *cells)
     console.print(table)

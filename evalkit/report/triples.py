@@ -25,13 +25,14 @@ SCHEMA = "evalkit.triples/1"
 def build_triples_report(result: TriplesResult, config: Config) -> dict[str, Any]:
     """The triples report as plain data, keys in the documented order."""
     from evalkit.metrics.bootstrap import BootstrapSettings
-    from evalkit.report.canonical import corpus_score_dict, metrics_config
+    from evalkit.report.canonical import comet_metrics_config, comet_run_dict, corpus_score_dict, metrics_config
 
     return {
         "schema": SCHEMA,
         "tool": {"name": "evalkit", "version": __version__},
         "config": {
-            "metrics": metrics_config(config.metrics, [result]),
+            "metrics": {**metrics_config(config.metrics, [result]), **comet_metrics_config(result)},
+            "comet": {**config.comet.to_dict(), **comet_run_dict(result)},
             "bootstrap": BootstrapSettings(samples=config.bootstrap).to_dict(),
         },
         "summary": {
@@ -52,8 +53,9 @@ def score_rows(report: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     for name, score in report["summary"]["scores"].items():
         higher = report["config"]["metrics"].get(name, {}).get("higher_is_better", True)
         ci = score["ci"]
-        interval = f"{ci[0]:.2f}–{ci[1]:.2f}" if ci else ""
-        rows.append((name, f"{score['value']:.2f}", interval, "higher is better" if higher else "lower is better"))
+        digits = 3 if name.startswith("comet") else 2  # COMET is on a 0–1 scale
+        interval = f"{ci[0]:.{digits}f}–{ci[1]:.{digits}f}" if ci else ""
+        rows.append((name, f"{score['value']:.{digits}f}", interval, "higher is better" if higher else "lower is better"))
     return rows
 
 

@@ -134,7 +134,7 @@ def test_table_and_markdown_show_issue_scores(work):
     shutil.copytree(ROOT / "references", work / "references", ignore=shutil.ignore_patterns("glossary.tsv"))
     table = invoke("score", "example.md")
     assert table.exit_code == 0
-    assert "scores against reference translations" in table.stdout and "ter ↓" in table.stdout
+    assert "issue scores" in table.stdout and "ter ↓" in table.stdout
     assert "4 entries scored against" in table.stdout  # rich wraps the verdict at 80 columns
     markdown = invoke("score", "example.md", "-f", "markdown").stdout
     assert "## Scores against reference translations" in markdown
