@@ -2,15 +2,14 @@
 
 - **Entry**: each metric's segment score of the Chinese abstract against every reference of the entry's
   arXiv id (several references: sacrebleu's multi-reference scoring).
-- **Pair**: chrF of each aligned sentence pair against the reference sentences it matches
-  (:mod:`evalkit.metrics.pairs`).
+- **Pair**: each metric's segment score of each aligned sentence pair against the reference sentences
+  it matches (:mod:`evalkit.metrics.pairs`).
 - **Issue**: the system score over the entries that have references, from their summed sufficient
   statistics (exactly sacrebleu's ``corpus_score`` on the same text), with a paired-bootstrap confidence
   interval (:mod:`evalkit.metrics.bootstrap`).
 
-Entries without a reference get no reference-based scores. A reference-free metric (COMET-QE, to come)
-plugs in here: it would score every entry, with references or not, through the same
-``segment_statistics``/``score_from_statistics`` interface (mean aggregation).
+Entries without a reference get no reference-based scores. COMET, which needs sources and a model, runs
+as a stage of its own after all issues (:mod:`evalkit.metrics.comet_run`).
 """
 
 from __future__ import annotations
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from evalkit.config import Config
     from evalkit.references import ReferenceSet
 
-#: The metric that gives pair scores (computed when it is among the selected metrics).
-PAIR_METRIC = "chrf"
 
 
 def default_metric_names() -> tuple[str, ...]:
@@ -56,7 +53,6 @@ class ReferenceScorer:
         names = tuple(metrics) if metrics is not None else default_metric_names()
         self.metrics: dict[str, Metric] = {name: METRICS.get(name)() for name in names}
         self.bootstrap = bootstrap or BootstrapSettings()
-        self._pair_metric = METRICS.get(PAIR_METRIC)() if PAIR_METRIC in self.metrics else None
 
     @classmethod
     def from_config(cls, config: Config) -> "ReferenceScorer":
@@ -107,10 +103,10 @@ class ReferenceScorer:
         for (k, refs), ref_texts, entry_scores in zip(scored, texts, scores.segments):
             er = entries[k]
             pair_scores: tuple[Mapping[str, float], ...] = ()
-            if self._pair_metric is not None and er.pairs:
-                from evalkit.metrics.pairs import pair_chrf
+            if er.pairs:
+                from evalkit.metrics.pairs import pair_scores as score_pairs
 
-                pair_scores = pair_chrf(er.entry.abstract_zh, er.pairs, ref_texts, self._pair_metric)
+                pair_scores = score_pairs(er.entry.abstract_zh, er.pairs, ref_texts, self.metrics)
             entries[k] = replace(
                 er, scores={**er.scores, **entry_scores}, references=len(refs), pair_scores=pair_scores
             )

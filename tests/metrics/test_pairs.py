@@ -9,7 +9,7 @@ import pytest
 from evalkit.config import Config
 from evalkit.metrics.apply import ReferenceScorer
 from evalkit.metrics.bootstrap import BootstrapSettings
-from evalkit.metrics.pairs import pair_chrf
+from evalkit.metrics.pairs import pair_chrf, pair_scores
 from evalkit.metrics.sacrebleu_metrics import ChrF
 from evalkit.metrics.sentences import align_to_reference, dice, sentence_groups
 from evalkit.pipeline import score
@@ -111,6 +111,20 @@ def test_only_the_selected_metrics(metrics):
     run = score([str(next((ROOT / "examples").glob("*.md")))], config)
     (issue,) = run.issues
     assert tuple(issue.scores) == metrics
-    has_pairs = any(e.pair_scores and any(e.pair_scores) for e in issue.entries)
-    assert has_pairs == ("chrf" in metrics)  # pair scores are chrF
+    pair_metrics = {name for e in issue.entries for scores in e.pair_scores for name in scores}
+    assert pair_metrics == set(metrics)  # pairs get exactly the selected metrics
     assert list(build_report(run, config)["config"]["metrics"]) == list(metrics)
+
+
+def test_pairs_get_every_selected_metric_and_the_best_value_per_direction():
+    from evalkit.metrics.sacrebleu_metrics import ChrF, Ter
+
+    text = A + B
+    pairs = [Pair("1-1", (0, 1), (0, len(A)), 0.5, 0.5), Pair("1-1", (1, 2), (len(A), len(text)), 0.5, 0.5)]
+    good, poor = A + B, A + "完全不同的一句话。"
+    first, second = pair_scores(text, pairs, [poor, good], {"chrf": ChrF(), "ter": Ter()})
+    assert first == {"chrf": pytest.approx(100.0), "ter": pytest.approx(0.0)}
+    assert second["chrf"] == pytest.approx(100.0) and second["ter"] == pytest.approx(0.0)  # best of the two
+    # Only the poor reference: the second pair matches no reference sentence, so chrF 0 and no TER.
+    (_, alone) = pair_scores(text, pairs, [poor], {"chrf": ChrF(), "ter": Ter()})
+    assert alone == {"chrf": 0.0}

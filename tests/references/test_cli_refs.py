@@ -105,7 +105,8 @@ def test_score_uses_imported_references(work):
     assert scores["chrf"]["n"] == 3 and scores["chrf"]["signature"] == "config.metrics.chrf"
     for entry in issue["entries"]:
         assert entry["references"] == 1 and entry["scores"]["chrf"] == pytest.approx(100)
-        assert all(p["scores"] == {"chrf": pytest.approx(100)} for p in entry["pairs"] if p["zh"])
+        assert all(p["scores"]["chrf"] == pytest.approx(100) for p in entry["pairs"] if p["zh"])
+        assert all(p["scores"]["ter"] == pytest.approx(0) for p in entry["pairs"] if p["zh"])
 
 
 def test_references_option_and_no_references(work):
