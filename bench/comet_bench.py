@@ -16,8 +16,10 @@ evalkit runs twice cold: in fp16 (like for like with comet-score) and in ``--pre
 evalkit's default); the cached re-run repeats the latter.
 
 Parsing and alignment are done once up front and left out of all three, since they are the same work
-whichever way COMET is run. Prints the figures (and the largest difference between evalkit's and
-comet-score's scores); writes nothing into the repository.
+whichever way COMET is run. Then the same issues end to end, as a user types it: ``evalkit score FILES
+--comet-model MODEL`` cold, again on unchanged input (cache), and with ``--no-comet`` (what COMET adds).
+Prints the figures (and the largest difference between evalkit's and comet-score's scores); writes
+nothing into the repository. ``bench/run.py --only comet`` puts them into ``bench/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -112,30 +114,35 @@ def run_comet_score(issues: list[dict], model: Path, work: Path) -> tuple[float,
     return total, scores
 
 
-def main() -> None:
-    """Build or reuse the tiny models, prepare segments, run the three measurements, print the figures."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--issues", type=int, default=20)
-    ap.add_argument("--models", type=Path, help="directory where tests.comet_models built the tiny models")
-    ap.add_argument("--precision", choices=("fp32", "fp16"), default="fp32", help="evalkit's precision")
-    ap.add_argument("--keep", type=Path, help="work directory to keep (default: a temporary one)")
-    args = ap.parse_args()
-    if not CORPUS.is_dir():
-        raise SystemExit(f"the corpus is absent: {CORPUS}")
-    if not Path(COMET_SCORE).exists():
-        raise SystemExit(f"comet-score not found next to {sys.executable}: pip install -e '.[comet]'")
+def run_end_to_end(paths: list[str], model: Path, cache_dir: Path, extra: list[str], work: Path) -> tuple[float, str]:
+    """Wall seconds of ``evalkit score PATHS --comet-model MODEL`` (plus ``extra``) and its stderr."""
+    evalkit = str(Path(sys.executable).with_name("evalkit"))
+    argv = [evalkit, "score", *paths, "--comet-model", str(model), "--no-references", "-f", "json",
+            "-o", str(work / "e2e.json"), *extra]
+    started = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, cwd=work,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", "EVALKIT_CACHE_DIR": str(cache_dir)})
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"evalkit score failed ({proc.returncode}): {proc.stderr}")
+    return wall, proc.stderr.strip()
 
+
+def measure(issue_count: int = 20, precision: str = "fp32", models: Path | None = None,
+            keep: Path | None = None) -> list[tuple[str, str]]:
+    """Run every measurement and return ``(name, figure)`` rows (see the module docstring)."""
     with tempfile.TemporaryDirectory() as tmp:
-        work = args.keep or Path(tmp)
+        work = keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        if args.models:
-            model = args.models / "tiny-comet-qe" / "checkpoints" / "model.ckpt"
+        if models:
+            model = models / "tiny-comet-qe" / "checkpoints" / "model.ckpt"
         else:
             from tests.comet_models import build_tiny_models
 
             model = build_tiny_models(work / "models").qe
 
-        issues = [{"path": str(p), "pairs": issue_segments(p)} for p in pick_issues(args.issues)]
+        picked = pick_issues(issue_count)
+        issues = [{"path": str(p), "pairs": issue_segments(p)} for p in picked]
         issues = [i for i in issues if i["pairs"]]
         segments_file = work / "segments.json"
         segments_file.write_text(json.dumps(issues, ensure_ascii=False), encoding="utf-8")
@@ -144,9 +151,15 @@ def main() -> None:
 
         # fp16 first: the like-for-like comparison with comet-score, which always runs in fp16.
         half_wall, half = run_evalkit(segments_file, model, work / "cache-fp16", "fp16", work)
-        cold_wall, cold = run_evalkit(segments_file, model, cache_dir, args.precision, work)
-        warm_wall, warm = run_evalkit(segments_file, model, cache_dir, args.precision, work)
+        cold_wall, cold = run_evalkit(segments_file, model, cache_dir, precision, work)
+        warm_wall, warm = run_evalkit(segments_file, model, cache_dir, precision, work)
         cli_wall, cli_scores = run_comet_score(issues, model, work)
+
+        paths = [str(p) for p in picked]
+        e2e_cache = work / "cache-e2e"
+        e2e_cold, _ = run_end_to_end(paths, model, e2e_cache, ["--comet-precision", precision], work)
+        e2e_warm, warm_note = run_end_to_end(paths, model, e2e_cache, ["--comet-precision", precision], work)
+        e2e_none, _ = run_end_to_end(paths, model, e2e_cache, ["--no-comet"], work)
 
     def stats(run: dict) -> str:
         s = run["stats"]
@@ -158,18 +171,40 @@ def main() -> None:
         ("comet-score per issue file (fp16)", f"{cli_wall:.2f} s wall for {len(issues)} runs"),
         ("evalkit, one run, cold cache (fp16)", f"{half_wall:.2f} s wall; {stats(half)}"),
         ("ratio comet-score per file / evalkit one run (both fp16)", f"{cli_wall / half_wall:.1f}×"),
-        (f"evalkit, one run, cold cache ({args.precision})", f"{cold_wall:.2f} s wall; {stats(cold)}"),
-        (f"ratio comet-score per file / evalkit one run ({args.precision})", f"{cli_wall / cold_wall:.1f}×"),
-        (f"evalkit re-run, unchanged input, cache ({args.precision})",
+        (f"evalkit, one run, cold cache ({precision})", f"{cold_wall:.2f} s wall; {stats(cold)}"),
+        (f"ratio comet-score per file / evalkit one run ({precision})", f"{cli_wall / cold_wall:.1f}×"),
+        (f"evalkit re-run, unchanged input, cache ({precision})",
          f"{warm_wall:.3f} s wall; {warm['stats']['hits']} hits, {warm['stats']['computed']} computed, "
          f"imports {warm['modules'] or 'neither torch nor comet'}"),
         ("speed-up of the cached re-run over the cold run", f"{cold_wall / warm_wall:.0f}×"),
         ("max |evalkit fp16 - comet-score| per segment",
          f"{max(abs(a - b) for a, b in zip(half['scores'], cli_scores)):.2e}"),
-        (f"max |evalkit {args.precision} - comet-score| per segment",
+        (f"max |evalkit {precision} - comet-score| per segment",
          f"{max(abs(a - b) for a, b in zip(cold['scores'], cli_scores)):.2e}"),
         ("signature", cold["signature"]),
+        (f"end to end: evalkit score {len(paths)} issues --comet-model (QE, {precision}), cold cache",
+         f"{e2e_cold:.2f} s wall"),
+        ("end to end: same command again, unchanged input", f"{e2e_warm:.2f} s wall ({warm_note})"),
+        ("end to end: same issues with --no-comet (parse, align, checks, report)", f"{e2e_none:.2f} s wall"),
+        ("end to end: time COMET adds, cold / cached re-run",
+         f"{e2e_cold - e2e_none:.2f} s / {max(e2e_warm - e2e_none, 0):.2f} s"),
     ]
+    return rows
+
+
+def main() -> None:
+    """Parse the options, run the measurements, print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--issues", type=int, default=20)
+    ap.add_argument("--models", type=Path, help="directory where tests.comet_models built the tiny models")
+    ap.add_argument("--precision", choices=("fp32", "fp16"), default="fp32", help="evalkit's precision")
+    ap.add_argument("--keep", type=Path, help="work directory to keep (default: a temporary one)")
+    args = ap.parse_args()
+    if not CORPUS.is_dir():
+        raise SystemExit(f"the corpus is absent: {CORPUS}")
+    if not Path(COMET_SCORE).exists():
+        raise SystemExit(f"comet-score not found next to {sys.executable}: pip install -e '.[comet]'")
+    rows = measure(args.issues, args.precision, args.models, args.keep)
     load = os.getloadavg()[0]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average at the end {load:.1f}")
