@@ -31,6 +31,7 @@ class OutputFormat(str, Enum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 class CometMode(str, Enum):
@@ -280,6 +281,8 @@ def score(
             },
         )
         if triples is not None:
+            if format is OutputFormat.html:
+                raise ConfigError("--format html renders digest reports; use table, json or markdown with --triples")
             _score_triples(triples, config, format, output)
             raise typer.Exit(EXIT_OK)
         run = run_score(paths, config, jobs=jobs)
@@ -289,6 +292,10 @@ def score(
             from evalkit.report.markdown import render_markdown
 
             write_text(output or "-", render_markdown(build_report(run, config)))
+        elif format is OutputFormat.html:
+            from evalkit.report.index import write_report_html
+
+            write_report_html(build_report(run, config), output or "-")
         else:
             _write_table(build_report(run, config), output)
     except EvalkitError as exc:
@@ -322,6 +329,248 @@ def _comet_notice(info, quiet: bool) -> None:  # type: ignore[no-untyped-def]
 
 
 @app.command()
+def gate(
+    paths: Annotated[
+        Optional[list[str]],
+        typer.Argument(help="Digest files, directories (searched for .md/.txt) or globs to gate.", show_default=False),
+    ] = None,
+    config_file: Annotated[
+        Optional[str],
+        typer.Option("--config", metavar="FILE", help="Read settings and the gate policy from FILE instead of searching for one."),
+    ] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files: the default policy.")] = False,
+    references: ReferencesOption = None,
+    no_references: Annotated[
+        bool, typer.Option("--no-references", help="Do not score against reference translations, even where some exist.")
+    ] = False,
+    waivers: Annotated[
+        Optional[str],
+        typer.Option(
+            "--waivers",
+            metavar="FILE",
+            help="Waiver file (default: the policy's 'waivers', else evalkit-waivers.toml next to the configuration"
+            " file or in the working directory, if present).",
+            show_default=False,
+        ),
+    ] = None,
+    no_waivers: Annotated[bool, typer.Option("--no-waivers", help="Apply no waivers.")] = False,
+    history: Annotated[
+        Optional[str],
+        typer.Option(
+            "--history",
+            metavar="FILE",
+            help="History store (default: the policy's 'history', else reports/history.sqlite).",
+            show_default=False,
+        ),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Append this run's per-issue figures to the history (on the default branch).")
+    ] = False,
+    baseline: Annotated[
+        Optional[int],
+        typer.Option(
+            "--baseline",
+            metavar="N",
+            help="Compare each issue with the last N issues of its series in the history; fail on a significant"
+            " drop. Default: the policy's regression.baseline (0: off).",
+            show_default=False,
+        ),
+    ] = None,
+    report_file: Annotated[
+        Optional[str], typer.Option("--report", metavar="FILE", help="Write the gate report (JSON) to FILE.", show_default=False)
+    ] = None,
+    junit: Annotated[
+        Optional[str], typer.Option("--junit", metavar="FILE", help="Write JUnit XML to FILE: one test case per entry.", show_default=False)
+    ] = None,
+    sarif: Annotated[
+        Optional[str], typer.Option("--sarif", metavar="FILE", help="Write SARIF 2.1.0 to FILE (code scanning).", show_default=False)
+    ] = None,
+    summary: Annotated[
+        Optional[str],
+        typer.Option("--summary", metavar="FILE", help="Write the Markdown summary to FILE (- for stdout).", show_default=False),
+    ] = None,
+    html: Annotated[
+        Optional[str],
+        typer.Option(
+            "--html",
+            metavar="DIR",
+            help="Also write the HTML report of the gated digests to DIR: a page per issue (and an index for several).",
+            show_default=False,
+        ),
+    ] = None,
+    github: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--github/--no-github",
+            help="Print GitHub Actions annotations and append the summary to $GITHUB_STEP_SUMMARY."
+            " Default: on when GITHUB_ACTIONS=true.",
+            show_default=False,
+        ),
+    ] = None,
+    skip_non_digests: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-digests", help="Skip named files that are not digests (a README in a list of changed files) instead of failing."
+        ),
+    ] = False,
+    paths_from: Annotated[
+        Optional[str],
+        typer.Option(
+            "--paths-from",
+            metavar="FILE",
+            help="Also gate the paths listed in FILE (one per line, or NUL-separated as git diff -z writes them;"
+            " - for stdin). An empty list passes.",
+            show_default=False,
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per CPU core).")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
+    today: Annotated[
+        Optional[str], typer.Option("--today", metavar="DATE", hidden=True, help="Judge waiver expiry as of DATE (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Gate digests in CI: score them as evalkit score does, then apply the configuration's gate policy.
+
+    An entry fails on an error finding in the policy's categories (by default alignment, encoding,
+    language, numbers, structure, summary, title, translation, truncation, untranslated) or on a score
+    beyond a threshold; an issue fails when too many entries fail (by default any), on issue-level
+    limits, or on a significant regression against the history (--baseline N). Waivers turn listed
+    failures into recorded passes until they expire. See docs/gate.md.
+
+    Exit code 0 when every issue passes, 1 when any fails, 2 on a usage, configuration, waiver or
+    history error or when an input could not be read.
+    """
+    import datetime
+    import os
+
+    from evalkit.config import Config, discover_config, load_config
+    from evalkit.errors import ConfigError, EvalkitError
+    from evalkit.gate.outputs.console import render_console
+    from evalkit.gate.outputs.github import append_step_summary, in_github_actions
+    from evalkit.gate.run import GateOptions, run_gate
+    from evalkit.report.write import write_text
+
+    target = None
+    try:
+        if config_file is not None and no_config:
+            raise ConfigError("--config and --no-config cannot be used together")
+        if references is not None and no_references:
+            raise ConfigError("--references and --no-references cannot be used together")
+        if waivers is not None and no_waivers:
+            raise ConfigError("--waivers and --no-waivers cannot be used together")
+        paths = list(paths or []) + (_read_path_list(paths_from) if paths_from is not None else [])
+        if not paths and paths_from is None:
+            raise ConfigError("missing digest paths (or --paths-from FILE); see evalkit gate --help")
+        if "-" in paths:
+            raise ConfigError("evalkit gate reads digest files, not stdin: annotations need a file name")
+        when = None
+        if today is not None:
+            try:
+                when = datetime.date.fromisoformat(today)
+            except ValueError:
+                raise ConfigError(f"--today must be a date such as 2026-08-21, got {today!r}") from None
+        base = Config() if no_config else load_config(config_file) if config_file else discover_config(paths or ["."])
+        config = base.with_overrides(references=references, use_references=False if no_references else None)
+        options = GateOptions(
+            waivers=waivers,
+            use_waivers=not no_waivers,
+            history=history,
+            baseline=baseline,
+            record=record,
+            skip_non_digests=skip_non_digests,
+            jobs=jobs,
+            today=when,
+            commit=os.environ.get("GITHUB_SHA"),
+        )
+        outcome = run_gate(paths, config, options)
+        report = outcome.report
+        in_github = in_github_actions() if github is None else github
+        for line in render_console(report, github=in_github):
+            typer.echo(line)
+        written = []
+        for target, render in ((report_file, "json"), (junit, "junit"), (sarif, "sarif"), (summary, "markdown")):
+            if target is not None:
+                write_text(target, _gate_output(report, render))
+                written.append(target)
+        if in_github:
+            target = append_step_summary(_gate_output(report, "markdown"))
+        if html is not None:
+            target = html
+            written += _gate_html(outcome.run, config, html)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {exc.filename or target}: {exc.strerror or exc}")
+    for path in written:
+        if path != "-":
+            typer.echo(f"evalkit: wrote {path}", err=True)
+    if not quiet:
+        for problem in outcome.run.errors:
+            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+            typer.echo(f"evalkit: {where}: {problem.message}", err=True)
+    comet = getattr(outcome.run, "comet", None)
+    if comet is not None:
+        _comet_notice(comet, quiet)
+    verdict = report["verdict"]
+    raise typer.Exit(EXIT_ERROR if verdict == "error" else EXIT_GATE_FAILED if verdict == "fail" else EXIT_OK)
+
+
+def _gate_output(report: dict, kind: str) -> str:
+    """A gate report rendered as ``json``, ``junit``, ``sarif`` or ``markdown``."""
+    if kind == "json":
+        from evalkit.gate.report import dumps_gate_report
+
+        return dumps_gate_report(report)
+    if kind == "junit":
+        from evalkit.gate.outputs.junit import render_junit
+
+        return render_junit(report)
+    if kind == "sarif":
+        from evalkit.gate.outputs.sarif import render_sarif
+
+        return render_sarif(report)
+    from evalkit.gate.outputs.summary import render_summary
+
+    return render_summary(report)
+
+
+def _gate_html(run, config, directory: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The HTML report of the gated digests in ``directory``, when this installation has the HTML renderer.
+
+    One issue becomes ``DIR/<issue id>.html``, several a page each plus ``DIR/index.html``, so the path a
+    workflow uploads is the same whatever the number of changed digests.
+    """
+    import os
+
+    try:
+        from evalkit.report.index import write_report_html
+    except ImportError:
+        typer.echo("evalkit: note: --html needs the HTML report renderer, which this installation lacks; skipped", err=True)
+        return []
+    from evalkit.report import build_report
+
+    report = build_report(run, config)
+    target = os.path.join(directory, f"{run.issues[0].issue.id}.html") if len(run.issues) == 1 else directory
+    return [p for p in write_report_html(report, target) if p != "-"]
+
+
+def _read_path_list(source: str) -> list[str]:
+    """Paths from a file (or stdin): NUL-separated if the text holds a NUL, else one per line."""
+    from evalkit.errors import ConfigError
+
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as fh:
+                text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--paths-from {source}: cannot read the list of paths: {getattr(exc, 'strerror', None) or exc}") from None
+    items = text.split("\0") if "\0" in text else text.splitlines()
+    return [item for item in (i.strip("\r\n") for i in items) if item.strip()]
+
+
+@app.command()
 def export(
     report: Annotated[str, typer.Argument(help="A JSON report written by evalkit score --format json.")],
     to: Annotated[str, typer.Option("--to", help="Directory for entries.parquet, pairs.parquet and dataset/.")],
@@ -338,6 +587,115 @@ def export(
     except ImportError as exc:
         _fail(f"export needs the data extra (pandas, pyarrow, datasets): pip install 'evalkit[data]' ({exc.name} missing)")
     typer.echo(f"wrote {counts['entries']} entries and {counts['pairs']} pairs to {to}")
+
+
+class RenderFormat(str, Enum):
+    """Formats of ``evalkit render``."""
+
+    html = "html"
+    markdown = "markdown"
+
+
+# A report that passed load_report's shape check can still hold a wrong type deep inside (a hand-edited
+# file): rendering then fails with one of these, which the CLI turns into a one-line error.
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+@app.command()
+def render(
+    report: Annotated[str, typer.Argument(metavar="REPORT.json", help="A JSON report written by evalkit score --format json.")],
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            help="HTML: the page's file for one issue (default REPORT.html; - for stdout), a directory for several"
+            " (default REPORT without .json). Markdown: a file (default stdout).",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[RenderFormat, typer.Option("--format", "-f", help="Output format.")] = RenderFormat.html,
+    issue: Annotated[
+        Optional[str], typer.Option("--issue", metavar="ID", help="Render only this issue (its id or path).", show_default=False)
+    ] = None,
+) -> None:
+    """Render a JSON report as a self-contained HTML page (or Markdown) without scoring again.
+
+    The page shows the headline figures, charts, a sortable and filterable table of entries and, per
+    entry, English and Chinese side by side sentence by sentence with the findings marked in the text.
+    A report with several issues becomes a directory with a page per issue and index.html.
+    """
+    from evalkit.errors import EvalkitError
+    from evalkit.report.html import load_report
+    from evalkit.report.write import write_text
+
+    try:
+        data = load_report(report)
+        if format is RenderFormat.markdown:
+            from evalkit.report.markdown import render_markdown
+
+            if issue is not None:
+                data = dict(data, issues=[i for i in data["issues"] if issue in (i.get("id"), i.get("path"))])
+            write_text(output or "-", render_markdown(data))
+            return
+        from evalkit.report.index import write_report_html
+
+        written = write_report_html(data, output, report_path=report, issue_id=issue)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {exc.filename or output}: {exc.strerror or exc}")
+    except _MALFORMED as exc:
+        _fail(f"{report}: malformed evalkit report ({type(exc).__name__}: {exc})")
+    if written and written[0] != "-":
+        extra = f" and {len(written) - 1} issue page(s)" if len(written) > 1 else ""
+        typer.echo(f"wrote {written[0]}{extra}", err=True)
+
+
+@app.command("report")
+def report_index(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(metavar="DIR_OR_REPORT...", help="JSON reports, or directories searched for *.json reports.", show_default=False),
+    ],
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Directory for index.html and the issue pages.")] = "reports",
+    date: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--date",
+            metavar="[NAME=]DATE",
+            help="Date of an issue as YYYY-MM-DD. NAME=DATE sets it for the issue (id, digest path or name) or"
+            " report (path, name) NAME; a bare DATE is used for issues whose date is otherwise unknown."
+            " Otherwise dates come from the report (the digest's file name) or the report's file name.",
+            show_default=False,
+        ),
+    ] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Heading of the index page.", show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list skipped files and other notes on stderr.")] = False,
+) -> None:
+    """Write an index across issues, with trends over time, and one HTML page per issue.
+
+    The index lists every issue with its date, figures and status and charts, over the issues' dates,
+    the scores, the findings per category, the share of entries whose English was cut and the share of
+    failing entries. Every page is one self-contained file that works offline from file://.
+    """
+    from evalkit.errors import EvalkitError
+    from evalkit.report.index import DateRules, find_reports, write_site
+
+    try:
+        rules = DateRules.parse(date or ())
+        reports, notes = find_reports(inputs)
+        site = write_site(reports, out, rules=rules, title=title)
+    except EvalkitError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
+    except _MALFORMED as exc:
+        _fail(f"malformed evalkit report ({type(exc).__name__}: {exc})")
+    if not quiet:
+        for note in notes + site.notes:
+            typer.echo(f"evalkit: note: {note}", err=True)
+    typer.echo(f"wrote {site.index} and {len(site.pages)} issue page(s) from {len(reports)} report(s)")
 
 
 @app.command("list")

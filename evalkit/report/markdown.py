@@ -8,12 +8,23 @@ from typing import Any
 
 #: Worst entries listed per issue; the JSON has them all.
 WORST_ENTRIES = 10
+#: GitHub refuses comments over 65,536 characters: per-issue sections that do not fit are left out.
+MAX_CHARS = 60_000
+#: Issues in the headline table, worst first when there are more; the JSON has them all.
+MAX_TABLE_ISSUES = 40
+_STATUS = {"fail": "❌ fail", "warn": "⚠️ warn", "pass": "✅ pass"}
+_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    """Headline table over issues, then per issue the worst entries and findings grouped by code."""
+def render_markdown(report: dict[str, Any], *, max_chars: int = MAX_CHARS) -> str:
+    """A summary fit for a pull-request comment: headline table, scores, findings grouped by code, and
+    per issue (worst issue first) its codes and worst entries.
+
+    Digest text is escaped so it renders as the characters it is. When the whole would exceed
+    ``max_chars``, the last per-issue sections are left out and a line says how many.
+    """
     s = report["summary"]
-    out = [
+    head = [
         "# evalkit report",
         "",
         f"{s['issues']} issue(s), {s['entries']} entries: **{s['fail']} fail**, {s['warn']} warn, {s['pass']} pass"
@@ -21,23 +32,83 @@ def render_markdown(report: dict[str, Any]) -> str:
         + ".",
         "",
     ]
-    if report["issues"]:
-        out += ["| issue | date | entries | fail | warn | errors | warnings | English cut |", "|---|---|---:|---:|---:|---:|---:|---:|"]
-        for issue in report["issues"]:
-            m = issue["summary"]
-            out.append(
-                f"| {_cell(issue['path'])} | {issue['date'] or ''} | {m['entries']} | {m['fail']} | {m['warn']} | "
-                f"{m['errors']} | {m['warnings']} | {m['source_truncated']} |"
-            )
-        out.append("")
-    out += _scores_section(report)
-    for issue in report["issues"]:
-        out += _issue_section(issue)
+    head += _headline_table(report["issues"])
+    head += _scores_section(report)
+    if len(report["issues"]) > 1:
+        head += _codes_overall(report["issues"])
+    tail = []
     if report["errors"]:
-        out += ["## Input errors", ""]
-        out += [f"- `{_code(e['path'])}{':' + str(e['line']) if e['line'] else ''}`: {_text(e['message'])}" for e in report["errors"]]
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+        tail += ["## Input errors", ""]
+        tail += [f"- `{_code(e['path'])}{':' + str(e['line']) if e['line'] else ''}`: {_text(e['message'])}" for e in report["errors"]]
+        tail.append("")
+    sections = [sec for issue in _worst_issues_first(report["issues"]) if (sec := _issue_section(issue))]
+    budget = max_chars - len("\n".join(head + tail)) - 200
+    kept: list[str] = []
+    for n, sec in enumerate(sections):
+        size = len("\n".join(sec)) + 1
+        if size > budget:
+            kept += [f"_{len(sections) - n} more issue section(s) left out to fit a pull-request comment; the JSON and HTML reports have them._", ""]
+            break
+        kept += sec
+        budget -= size
+    return "\n".join(head + kept + tail).rstrip() + "\n"
+
+
+def _status(summary: dict[str, Any]) -> str:
+    if summary.get("fail") or summary.get("errors"):
+        return "fail"
+    return "warn" if summary.get("warn") or summary.get("warnings") else "pass"
+
+
+def _worst_issues_first(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Issues by failing entries, then errors, then warnings (report order among equals)."""
+    return sorted(issues, key=lambda i: (-i["summary"]["fail"], -i["summary"]["errors"], -i["summary"]["warnings"]))
+
+
+def _headline_table(issues: list[dict[str, Any]]) -> list[str]:
+    """One row per issue (the worst ``MAX_TABLE_ISSUES`` when there are more)."""
+    if not issues:
+        return []
+    shown = issues if len(issues) <= MAX_TABLE_ISSUES else _worst_issues_first(issues)[:MAX_TABLE_ISSUES]
+    out = [
+        "| issue | date | status | entries | fail | warn | errors | warnings | English cut |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for issue in shown:
+        m = issue["summary"]
+        out.append(
+            f"| {_cell(issue['path'])} | {issue['date'] or ''} | {_STATUS[_status(m)]} | {m['entries']} | {m['fail']} | "
+            f"{m['warn']} | {m['errors']} | {m['warnings']} | {m['source_truncated']} |"
+        )
+    if len(issues) > len(shown):
+        out += ["", f"_{len(issues) - len(shown)} more issue(s) not listed: the {len(shown)} worst are shown._"]
+    out.append("")
+    return out
+
+
+def _codes_overall(issues: list[dict[str, Any]]) -> list[str]:
+    """Warnings and errors grouped by code across all issues, with how many issues each touches."""
+    count: Counter[str] = Counter()
+    touched: Counter[str] = Counter()
+    worst: dict[str, str] = {}
+    for issue in issues:
+        findings = [f for e in issue["entries"] for f in e["findings"]] + list(issue["findings"])
+        seen = set()
+        for f in findings:
+            if f["severity"] == "info":
+                continue
+            count[f["code"]] += 1
+            seen.add(f["code"])
+            if _RANK[f["severity"]] > _RANK.get(worst.get(f["code"], "info"), 0):
+                worst[f["code"]] = f["severity"]
+        touched.update(seen)
+    if not count:
+        return []
+    rows = sorted(count, key=lambda c: (-_RANK[worst[c]], -count[c], c))
+    out = ["## Findings by code", "", "| code | severity | findings | issues |", "|---|---|---:|---:|"]
+    out += [f"| `{_code(c)}` | {worst[c]} | {count[c]} | {touched[c]} |" for c in rows]
+    out.append("")
+    return out
 
 
 def score_columns(report: dict[str, Any]) -> list[str]:
@@ -94,6 +165,7 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
 
 
 def _issue_section(issue: dict[str, Any]) -> list[str]:
+    """An issue's warnings and errors by code and its worst entries, each with its most severe finding."""
     entries = [e for e in issue["entries"] if e["status"] != "pass"]
     codes: Counter[tuple[str, str]] = Counter()
     for e in issue["entries"]:
@@ -101,22 +173,43 @@ def _issue_section(issue: dict[str, Any]) -> list[str]:
     codes.update((f["code"], f["severity"]) for f in issue["findings"] if f["severity"] != "info")
     if not entries and not codes:
         return []
-    out = [f"## {_text(issue['id'])}", ""]
+    m = issue["summary"]
+    out = [
+        f"## {_text(issue['id'])}",
+        "",
+        f"{_STATUS[_status(m)]}: {m['entries']} entries, {m['fail']} fail, {m['warn']} warn; "
+        f"{m['errors']} error(s), {m['warnings']} warning(s).",
+        "",
+    ]
     if codes:
         out += ["| code | severity | count |", "|---|---|---:|"]
-        out += [f"| `{code}` | {sev} | {n} |" for (code, sev), n in sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        out += [f"| `{_code(code)}` | {sev} | {n} |" for (code, sev), n in sorted(codes.items(), key=lambda kv: (-_RANK[kv[0][1]], -kv[1], kv[0]))]
         out.append("")
     worst = sorted(entries, key=lambda e: (-_weight(e), e["ref"]))[:WORST_ENTRIES]
     if worst:
-        out += ["Worst entries:", ""]
+        more_entries = len(entries) - len(worst)
+        out += ["Worst entries" + (f" ({len(worst)} of {len(entries)}):" if more_entries else ":"), ""]
         for e in worst:
-            findings = [f for f in e["findings"] if f["severity"] != "info"]
+            findings = sorted(
+                (f for f in e["findings"] if f["severity"] != "info"), key=lambda f: (-_RANK[f["severity"]], f["line"] or 0)
+            )
             first = findings[0] if findings else None
-            detail = f" — `{first['code']}` line {first['line']}: {_text(first['message'])}" if first else ""
-            more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
+            detail = f" — `{_code(first['code'])}` line {first['line']}: {_text(_strip_ref(first['message'], e['ref']))}" if first else ""
+            others = Counter(f["code"] for f in findings[1:])
+            more = (
+                " (+ " + ", ".join(f"`{_code(c)}`" + (f" ×{n}" if n > 1 else "") for c, n in sorted(others.items())) + ")"
+                if others
+                else ""
+            )
             out.append(f"- **[^{e['ref']}]** {e['status']} {_paper_link(e)}{detail}{more}")
         out.append("")
     return out
+
+
+def _strip_ref(message: str, ref: Any) -> str:
+    """The message without its ``[^N]: `` prefix, which the line already starts with."""
+    prefix = f"[^{ref}]: "
+    return message[len(prefix):] if message.startswith(prefix) else message
 
 
 def _weight(entry: dict[str, Any]) -> int:
@@ -126,7 +219,7 @@ def _weight(entry: dict[str, Any]) -> int:
 def _text(value: str) -> str:
     """Digest text inside Markdown: neutralise markup and HTML so it renders as the characters it is."""
     out = value.replace("\\", "\\\\").replace("\n", " ").replace("\r", " ")
-    for ch in "`*_[]<>|#!":
+    for ch in "`*_[]<>|#!&~$":
         out = out.replace(ch, "\\" + ch)
     return out
 

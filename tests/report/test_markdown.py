@@ -6,7 +6,7 @@ import re
 
 from evalkit.pipeline import score
 from evalkit.report import build_report
-from evalkit.report.markdown import WORST_ENTRIES, render_markdown
+from evalkit.report.markdown import MAX_TABLE_ISSUES, WORST_ENTRIES, render_markdown
 from tests.digest_builder import build_digest, fixture_path, make_entry
 from tests.helpers import foundation_config
 
@@ -54,8 +54,9 @@ def test_markup_in_file_names_is_escaped(tmp_path):
     heading = next(x for x in md.split("\n") if x.startswith("## "))
     assert heading == "## a\\|b \\*c\\* \\[d\\]"
     row = next(x for x in md.split("\n") if "a\\|b" in x and x.startswith("| "))
-    # the escaped "|" does not add a column: 8 cells as in the header
-    assert len(re.split(r"(?<!\\)\|", row)) == len("| issue | date | entries | fail | warn | errors | warnings | English cut |".split("|"))
+    # the escaped "|" does not add a column: as many cells as the header
+    header = next(x for x in md.split("\n") if x.startswith("| issue |"))
+    assert len(re.split(r"(?<!\\)\|", row)) == len(header.split("|"))
 
 
 def test_link_target_cannot_inject_markdown(write_file):
@@ -84,3 +85,55 @@ def test_worst_entries_are_capped(write_file):
     listed = [x for x in md.split("\n") if x.startswith("- **[^")]
     assert len(listed) == WORST_ENTRIES
     assert listed[0].startswith("- **[^1]** fail")
+
+
+def test_worst_entry_shows_its_most_severe_finding_without_the_ref_prefix(write_file):
+    """An entry with a warning on an early line and an error later is listed with the error."""
+    text = build_digest([make_entry(1, abstract_zh="只译了一半，")])
+    md = markdown_for([write_file("d.md", text)])
+    line = next(x for x in md.split("\n") if x.startswith("- **[^1]**"))
+    assert "line" in line and "\\[^1\\]:" not in line  # the message's own "[^1]: " is not repeated
+    first_code = re.search(r"— `([^`]+)`", line)[1]
+    run = score([write_file("d2.md", text)], foundation_config())
+    severities = {f.code: f.severity.value for f in run.issues[0].entries[0].findings}
+    assert severities[first_code] == max(severities.values(), key=["info", "warning", "error"].index)
+
+
+def test_several_issues_get_findings_by_code_across_issues(write_file):
+    bad = build_digest([make_entry(1, abstract_zh="只译了一半，"), make_entry(2)])
+    md = markdown_for([write_file("a.md", bad), write_file("b.md", bad), fixture_path("v1_s1.md")])
+    assert "## Findings by code" in md
+    row = next(x for x in md.split("\n") if x.startswith("| `truncation.translation` |"))
+    assert row.endswith("| 2 | 2 |")  # two findings, in two issues
+    assert "| ✅ pass |" in md and "| ❌ fail |" in md
+
+
+def test_issue_sections_worst_first():
+    md = markdown_for([fixture_path("v1_s1.md"), fixture_path("v1_s3.md")])
+    assert md.index("## v1\\_s3") < (md.index("## v1\\_s1") if "## v1\\_s1" in md else len(md))
+
+
+def test_long_reports_are_cut_to_fit_a_comment(write_file):
+    entries = [make_entry(n, abstract_zh="只译了一半，") for n in range(1, 6)]
+    paths = [write_file(f"d{k}.md", build_digest(entries)) for k in range(6)]
+    full = markdown_for(paths)
+    cfg = foundation_config()
+    short = render_markdown(build_report(score(paths, cfg), cfg), max_chars=len(full) // 2)
+    assert len(short) < len(full) // 2
+    assert "more issue section(s) left out to fit a pull-request comment" in short
+    assert short.startswith("# evalkit report")
+
+
+def test_headline_table_is_capped(write_file):
+    paths = [write_file(f"d{k}.md", build_digest([make_entry(1)])) for k in range(MAX_TABLE_ISSUES + 2)]
+    md = markdown_for(paths)
+    rows = [x for x in md.split("\n") if x.startswith("| ") and ".md |" in x]
+    assert len(rows) == MAX_TABLE_ISSUES
+    assert "2 more issue(s) not listed" in md
+
+
+def test_entities_and_math_are_escaped(write_file):
+    zh = make_entry(1).abstract_zh[:-1] + "，&lt;b&gt; $x$ ~~删~~ "
+    md = markdown_for([write_file("d.md", build_digest([make_entry(1, abstract_zh=zh)]))])
+    line = next(x for x in md.split("\n") if x.startswith("- **[^1]**"))
+    assert "\\&lt;b\\&gt;" in line and "\\$x\\$" in line and "\\~\\~删\\~\\~" in line

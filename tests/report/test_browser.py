@@ -1,0 +1,275 @@
+"""The generated pages in a real browser (Debian's Chromium driven by Playwright), opened from file://.
+
+Checks: no console errors or dialogs, sorting and filtering change the visible rows, a drill-down opens
+with highlighted spans, hostile digest text stays text, deep links open entries, index links resolve,
+and a phone-sized viewport does not overflow. Screenshots are kept under ``tests/artifacts/browser/``
+(git-ignored) for a person to look at.
+
+Skipped, with the reason, when the ``playwright`` package or the Chromium binary is missing: ``make test``
+installs both (``pip install '.[test]'``; ``apt-get install chromium`` when /usr/bin/chromium is absent).
+Playwright's own browser downloads are never used (``EVALKIT_CHROMIUM`` may point at another binary).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from evalkit.report.index import write_report_html, write_site
+from tests.digest_builder import fixture_path
+from tests.report.test_html import HOSTILE_TAIL, HOSTILE_TITLE_ZH, example_report, hostile_digest, run_report
+
+CHROMIUM = os.environ.get("EVALKIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
+EXAMPLE_PAGE = "20260820T091500Z_0a1b2c3d_cs.CL.html"
+HOSTILE_PAGE = "20260301_hostile.html"
+
+try:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    pytest.skip("playwright is not installed (pip install -e '.[test]', or make test)", allow_module_level=True)
+
+if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM} (make test installs Debian's chromium with apt-get)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as pw:
+        try:
+            instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except PlaywrightError as exc:
+            pytest.skip(f"Chromium at {CHROMIUM} does not start: {str(exc).splitlines()[0]}")
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """Pages for the example digest, a hostile digest and a fixture, plus their index."""
+    folder = tmp_path_factory.mktemp("site")
+    hostile = folder / "20260301_hostile.md"
+    hostile.write_text(hostile_digest(), encoding="utf-8")
+    reports = [("example.json", example_report()), ("more.json", run_report([str(hostile), fixture_path("v1_s3.md")]))]
+    write_site(reports, str(folder / "out"))
+    return folder / "out"
+
+
+class Visit:
+    """An open page that records console errors, uncaught exceptions and dialogs."""
+
+    def __init__(self, browser: Any, url: str, viewport: dict[str, int] | None = None) -> None:
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
+        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(url)
+        self.page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def visible_refs(self) -> list[str]:
+        """Refs of the entry rows currently shown, top to bottom."""
+        return self.page.eval_on_selector_all(
+            "#entries tbody tr[data-i]", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.ref)"
+        )
+
+    def shot(self, name: str, full_page: bool = False) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+    def close(self) -> None:
+        assert self.problems == [], self.problems
+        assert self.dialogs == [], self.dialogs
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser):
+    opened: list[Visit] = []
+
+    def open_(url: str, **kwargs: Any) -> Visit:
+        opened.append(Visit(browser, url, **kwargs))
+        return opened[-1]
+
+    yield open_
+    for v in opened:
+        v.close()
+
+
+def test_every_page_loads_without_errors(site, visit):
+    for page in sorted(site.glob("*.html")):
+        v = visit(page.as_uri())
+        assert v.page.title()
+        v.shot(f"load-{page.stem}", full_page=True)
+
+
+def test_sorting_changes_the_row_order(site, visit):
+    v = visit((site / EXAMPLE_PAGE).as_uri())
+    assert v.visible_refs()[-1] == "1"  # worst first: the one passing entry is last
+    v.page.click("#entries thead button:text-is('ref')")
+    assert v.visible_refs() == ["1", "2", "3", "4"]
+    v.page.click("#entries thead button:text-is('ref')")
+    assert v.visible_refs() == ["4", "3", "2", "1"]
+    v.page.click("#entries thead button:text-is('chrf ↑')")  # worst (lowest) first
+    chrf = {str(e["ref"]): e["scores"]["chrf"] for e in example_report()["issues"][0]["entries"]}
+    assert v.visible_refs() == sorted(chrf, key=chrf.get)
+    assert v.page.get_attribute("#entries thead th:has(button:text-is('chrf ↑'))", "aria-sort") == "ascending"
+
+
+def test_filters_change_the_visible_rows(site, visit):
+    v = visit((site / EXAMPLE_PAGE).as_uri())
+    entries = example_report()["issues"][0]["entries"]
+    v.page.select_option("#f-status", "pass")
+    assert v.visible_refs() == [str(e["ref"]) for e in entries if e["status"] == "pass"]
+    assert v.page.text_content("#f-count") == "1 of 4 entries shown"
+    v.page.click("#f-reset")
+    assert len(v.visible_refs()) == 4
+    v.page.select_option("#f-code", "code:truncation.fabricated")
+    assert v.visible_refs() == ["2"]
+    v.page.select_option("#f-code", "cat:coverage")
+    assert v.visible_refs() == ["4"]
+    v.page.click("#f-reset")
+    v.page.select_option("#f-metric", "chrf")
+    v.page.fill("#f-min", "55")
+    expected = {str(e["ref"]) for e in entries if e["scores"]["chrf"] >= 55}
+    assert set(v.visible_refs()) == expected and 0 < len(expected) < 4
+    v.page.fill("#f-max", "60")
+    assert set(v.visible_refs()) == {str(e["ref"]) for e in entries if 55 <= e["scores"]["chrf"] <= 60}
+    v.page.click("#f-reset")
+    v.page.fill("#f-text", "2608.12004")
+    assert v.visible_refs() == ["3"]
+    v.shot("filtered")
+
+
+def test_chart_bar_filters_the_entries(site, visit):
+    v = visit((site / EXAMPLE_PAGE).as_uri())
+    v.page.click("svg g[data-filter='f-code=cat:numbers']")
+    assert v.page.input_value("#f-code") == "cat:numbers"
+    assert v.visible_refs() == ["2"]
+    v.page.click("button.card[data-filter='f-status=fail']")
+    assert v.page.input_value("#f-status") == "fail" and len(v.visible_refs()) == 1  # numbers and fail
+
+
+def test_drilldown_shows_pairs_and_highlighted_spans(site, visit):
+    v = visit((site / EXAMPLE_PAGE).as_uri())
+    v.page.click("#entries tr[data-ref='2'] td.title")
+    drill = v.page.locator("tr.drill")
+    assert drill.count() == 1 and drill.is_visible()
+    assert v.page.get_attribute("#entries tr[data-ref='2'] button.open", "aria-expanded") == "true"
+    entry = next(e for e in example_report()["issues"][0]["entries"] if e["ref"] == 2)
+    assert drill.locator(".pair:not(.phead)").count() == len(entry["pairs"])
+    fabricated = next(f for f in entry["findings"] if f["code"] == "truncation.fabricated")
+    start, end = fabricated["evidence"]["translation_span"]
+    marked = "".join(drill.locator(".zh mark.sev-error").all_text_contents())
+    assert entry["text"]["abstract_zh"][start:end] in marked  # the fabricated ending, exactly
+    numbers = [f["evidence"]["translation"] for f in entry["findings"] if f["code"] == "numbers.added"]
+    assert all(any(n in t for t in drill.locator("mark.hl").all_text_contents()) for n in numbers)
+    assert drill.locator(".pair.tail .cutmark").count() == 1  # where the English was cut
+    assert drill.locator("a[href='https://arxiv.org/abs/2608.13877']").count() == 1
+    assert drill.locator("li.finding").count() == len(entry["findings"])
+    drill.locator("li.finding.has-span", has_text="truncation.fabricated").click()
+    assert drill.locator("mark.flash").count() >= 1
+    v.shot("drilldown")
+    v.page.click("#entries tr[data-ref='2'] button.open")
+    assert v.page.locator("tr.drill").count() == 0
+
+
+def test_deep_link_opens_the_entry(site, visit):
+    v = visit((site / EXAMPLE_PAGE).as_uri() + "#ref-4")
+    assert v.page.locator("tr.drill").count() == 1
+    assert v.page.locator("tr.drill .missing", has_text="not translated").count() >= 1  # the omitted sentences
+
+
+def test_hostile_text_stays_text(site, visit):
+    v = visit((site / HOSTILE_PAGE).as_uri())
+    page = v.page
+    for row in page.locator("#entries tr[data-i] button.open").all():
+        row.click()
+    assert page.locator("tr.drill").count() == 2
+    assert page.locator("img, textarea, iframe, object, embed").count() == 0
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    text = page.locator("main").inner_text()
+    assert HOSTILE_TITLE_ZH in text and HOSTILE_TAIL in text and "javascript:alert(5)" in text
+    assert page.evaluate("document.querySelectorAll('script').length") == 2
+    v.shot("hostile")
+    # Visit.close asserts that no alert() dialog opened and nothing was logged as an error
+
+
+def test_index_links_resolve(site, visit):
+    v = visit((site / "index.html").as_uri())
+    # SVG links (chart dots) included: resolve every href attribute against the page
+    hrefs = v.page.eval_on_selector_all("a[href]", "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")
+    local = [h for h in hrefs if h.startswith("file:")]
+    assert len({h.split("#")[0] for h in local}) == 3
+    for href in local:
+        assert Path(unquote(urlparse(href).path)).is_file(), href
+    v.shot("index", full_page=True)
+    v.page.click(f"#issues a[href='{EXAMPLE_PAGE}']")
+    v.page.wait_for_selector("html[data-ready='1'] #entries")
+    assert v.page.url.endswith(EXAMPLE_PAGE)
+    v.page.click("nav.crumbs a")  # back to the index
+    v.page.wait_for_selector("#issues")
+
+
+def test_index_sorts_and_filters(site, visit):
+    v = visit((site / "index.html").as_uri())
+    rows = "#issues tbody tr"
+
+    def column(k: int) -> list[str]:
+        return v.page.eval_on_selector_all(rows, f"rs => rs.filter(r => !r.hidden).map(r => r.cells[{k}].dataset.v)")
+
+    v.page.click("#issues thead button:text-is('entries')")  # most entries first
+    counts = [int(x) for x in column(4)]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
+    v.page.click("#issues thead button:text-is('entries')")
+    assert [int(x) for x in column(4)] == sorted(counts)
+    v.page.select_option("#i-status", "pass")
+    assert all(s == "pass" for s in v.page.eval_on_selector_all(rows, "rs => rs.filter(r => !r.hidden).map(r => r.dataset.status)"))
+    v.page.select_option("#i-status", "")
+    v.page.fill("#i-text", "hostile")
+    assert column(1) == ["20260301_hostile"]
+
+
+def test_phone_viewport_does_not_overflow(site, visit):
+    v = visit((site / EXAMPLE_PAGE).as_uri(), viewport={"width": 390, "height": 844})
+    v.page.click("#entries tr[data-ref='2'] button.open")
+    width = v.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 391, f"the page is {width}px wide on a 390px screen"
+    v.shot("phone", full_page=True)
+
+
+def test_big_numbers_of_rows_stay_interactive(tmp_path, visit):
+    """A synthetic 650-entry issue: the page is ready and a filter applies quickly."""
+    report = copy.deepcopy(example_report())
+    issue = report["issues"][0]
+    entries = issue["entries"]
+    issue["entries"] = [dict(copy.deepcopy(entries[k % len(entries)]), ref=k + 1) for k in range(650)]
+    issue["summary"]["entries"] = 650
+    (target,) = write_report_html(report, str(tmp_path / "big.html"))
+    v = visit(Path(target).as_uri())
+    started = v.page.evaluate("performance.now()")
+    v.page.select_option("#f-status", "fail")
+    elapsed = v.page.evaluate("performance.now()") - started
+    assert re.fullmatch(r"\d+ of 650 entries shown", v.page.text_content("#f-count") or "")
+    assert elapsed < 1000
