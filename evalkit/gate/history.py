@@ -1,0 +1,257 @@
+"""The gate history: one SQLite file (``reports/history.sqlite`` by default) with a row per gated issue.
+
+``evalkit gate --record`` appends the issues of a run; ``--baseline N`` reads the last N issues of each
+issue's series back (:mod:`evalkit.gate.regression` compares them). A row keeps the issue's path, id,
+series, date, a hash of its content, its verdict counts, and per entry the non-info finding codes and the
+scores (:class:`~evalkit.gate.facts.EntryFacts`), so failures can be recomputed under a later policy.
+
+Concurrency: the file is in WAL mode and every append is one ``BEGIN IMMEDIATE`` transaction, so two gate
+runs appending at the same time are serialised by SQLite's write lock (the second waits up to
+:data:`BUSY_TIMEOUT_S`) and neither loses rows. Re-recording an issue with the same path and content is a
+no-op (``UNIQUE(path, digest)``), so re-running a CI job does not double-count it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from evalkit.errors import EvalkitError
+from evalkit.gate.facts import EntryFacts, IssueFacts
+
+#: Bumped when the table layout changes; a file with another version is refused, not silently misread.
+SCHEMA_VERSION = 1
+#: How long an append waits for another process's write transaction before giving up.
+BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recorded_at TEXT NOT NULL,
+    path TEXT NOT NULL,
+    issue_id TEXT NOT NULL,
+    series TEXT NOT NULL,
+    channel TEXT,
+    date TEXT,
+    digest TEXT NOT NULL,
+    entries INTEGER NOT NULL,
+    failing INTEGER NOT NULL,
+    waived INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    tool_version TEXT,
+    policy TEXT,
+    commit_sha TEXT,
+    entry_facts TEXT NOT NULL,
+    UNIQUE (path, digest)
+);
+CREATE INDEX IF NOT EXISTS issues_series ON issues (series, date, id);
+"""
+
+
+class HistoryError(EvalkitError):
+    """The history file cannot be opened, read or written (the message names the file)."""
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    """What an append did: rows added, and issues left out because the same content was already recorded."""
+
+    added: int
+    already: int
+
+
+class History:
+    """A history file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (if one was opened)."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def exists(self) -> bool:
+        """Whether the file exists (a missing history just means no baseline yet)."""
+        return os.path.isfile(self.path)
+
+    def append(
+        self,
+        issues: Sequence[IssueFacts],
+        *,
+        tool_version: str,
+        policy: str,
+        commit: str | None = None,
+        now: datetime.datetime | None = None,
+    ) -> AppendResult:
+        """Record ``issues`` in one transaction; issues already recorded with the same content are skipped."""
+        stamp = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds")
+        db = self._connect(create=True)
+        added = 0
+        try:
+            with _write(db):
+                for issue in issues:
+                    cursor = db.execute(
+                        "INSERT OR IGNORE INTO issues (recorded_at, path, issue_id, series, channel, date, digest, entries,"
+                        " failing, waived, passed, tool_version, policy, commit_sha, entry_facts)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            stamp,
+                            issue.path,
+                            issue.issue_id,
+                            issue.series,
+                            issue.channel,
+                            issue.date,
+                            issue.digest,
+                            len(issue.entries),
+                            issue.failing,
+                            issue.waived,
+                            int(issue.passed),
+                            tool_version,
+                            policy,
+                            commit,
+                            json.dumps([e.to_dict() for e in issue.entries], ensure_ascii=False, sort_keys=True),
+                        ),
+                    )
+                    added += cursor.rowcount
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot record in history {self.path}: {exc}") from None
+        return AppendResult(added=added, already=len(issues) - added)
+
+    def baseline(self, issue: IssueFacts, n: int, *, same_series: bool = True) -> list[IssueFacts]:
+        """The last ``n`` recorded issues before ``issue``: newest first, of its series when ``same_series``.
+
+        "Last" means the latest date (for issues whose file name gives one), then the latest recorded. An
+        issue with the same content as ``issue`` is never part of its own baseline, issues dated after it are
+        left out. A dated issue recorded several times (edited) counts once, with its latest content; an
+        undated file rewritten every day (``cs.CL.md``) is a new issue each time its content changes.
+        """
+        if n <= 0 or not self.exists():
+            return []
+        db = self._connect(create=False)
+        clauses = ["digest != ?", "(date IS NULL OR id IN (SELECT MAX(id) FROM issues WHERE date IS NOT NULL GROUP BY path))"]
+        params: list[object] = [issue.digest]
+        if same_series:
+            clauses.append("series = ?")
+            params.append(issue.series)
+        if issue.date is not None:
+            clauses.append("(date IS NULL OR date <= ?)")
+            params.append(issue.date)
+        if issue.path:
+            # A rewritten per-channel file is a new issue of the series: keep its older versions. A dated
+            # file of the same path is the same issue edited: leave it out.
+            clauses.append("NOT (path = ? AND date IS NOT NULL)")
+            params.append(issue.path)
+        sql = (
+            "SELECT path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues"
+            f" WHERE {' AND '.join(clauses)} ORDER BY COALESCE(date, '') DESC, id DESC LIMIT ?"
+        )
+        params.append(n)
+        try:
+            rows = db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot read history {self.path}: {exc}") from None
+        return [_facts(row) for row in rows]
+
+    def count(self) -> int:
+        """Number of recorded issues (0 for a missing file)."""
+        if not self.exists():
+            return 0
+        try:
+            return int(self._connect(create=False).execute("SELECT COUNT(*) FROM issues").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot read history {self.path}: {exc}") from None
+
+    def rows(self) -> Iterator[IssueFacts]:
+        """Every recorded issue in recording order (for inspection and tests)."""
+        if not self.exists():
+            return iter(())
+        db = self._connect(create=False)
+        sql = "SELECT path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues ORDER BY id"
+        try:
+            return iter([_facts(row) for row in db.execute(sql).fetchall()])
+        except sqlite3.Error as exc:
+            raise HistoryError(f"cannot read history {self.path}: {exc}") from None
+
+    # --- connection --------------------------------------------------------------------------------
+
+    def _connect(self, *, create: bool) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        try:
+            if create:
+                parent = os.path.dirname(self.path)
+                if parent:
+                    os.makedirs(parent, exist_ok=True)
+            elif not self.exists():
+                raise HistoryError(f"no history at {self.path}")
+            # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE), not by the module.
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                # Some file systems (network mounts) refuse WAL; the rollback journal is still safe, only slower.
+                db.execute("PRAGMA journal_mode = DELETE")
+            with _write(db):
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is None:
+                    db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                elif row[0] != str(SCHEMA_VERSION):
+                    raise HistoryError(
+                        f"{self.path}: history schema {row[0]}, this evalkit reads {SCHEMA_VERSION}; use a new history file"
+                    )
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(f"cannot open history {self.path}: {exc}") from None
+        except OSError as exc:
+            raise HistoryError(f"cannot open history {self.path}: {exc.strerror or exc}") from None
+        self._db = db
+        return db
+
+@contextmanager
+def _write(db: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error).
+
+    IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout instead of both
+    reading first and one then failing to upgrade its lock.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _facts(row: Sequence[object]) -> IssueFacts:
+    path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts = row
+    entries = tuple(EntryFacts.from_dict(e) for e in json.loads(str(entry_facts)))
+    return IssueFacts(
+        path=str(path),
+        issue_id=str(issue_id),
+        series=str(series),
+        channel=channel if channel is None else str(channel),
+        date=date if date is None else str(date),
+        digest=str(digest),
+        entries=entries,
+        failing=int(failing),  # type: ignore[arg-type]
+        waived=int(waived),  # type: ignore[arg-type]
+        passed=bool(passed),
+    )

@@ -1,0 +1,172 @@
+"""``evalkit gate`` on the command line: help, exit codes, configuration and waiver errors, output files.
+
+Every test works in ``tmp_path`` (a ``.git`` folder there stops the configuration search), so no file of
+this repository changes what the gate does.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evalkit.cli import app
+from tests.gate.util import NAME, good_entries, with_defect, write_digest
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch) -> Path:
+    """A working directory with a good digest (good.md) and a digest with one untranslated entry (NAME)."""
+    (tmp_path / ".git").mkdir()
+    write_digest(tmp_path, "good.md", good_entries(3))
+    entries = good_entries(3)
+    entries[0] = with_defect(entries[0], "untranslated")
+    write_digest(tmp_path, NAME, entries)
+    monkeypatch.chdir(tmp_path)
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_SHA"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def gate(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+    result = runner.invoke(app, ["gate", "--jobs", "1", *args], env=env, input=input)
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def test_help():
+    result = runner.invoke(app, ["gate", "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout
+    for option in ("--baseline", "--record", "--waivers", "--junit", "--sarif", "--report", "--github"):
+        assert option in result.stdout
+    assert "gate" in runner.invoke(app, ["--help"]).stdout
+
+
+def test_exit_codes(work):
+    assert gate("good.md").exit_code == 0
+    assert gate(NAME).exit_code == 1
+    assert gate("good.md", NAME).exit_code == 1
+    missing = gate("good.md", "missing.md")
+    assert missing.exit_code == 2  # an unreadable input is an error even when the rest passes
+    assert "evalkit: missing.md: no such file or directory" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "missing digest paths"),
+        (["-"], "not stdin"),
+        (["good.md", "--config", "x.toml", "--no-config"], "cannot be used together"),
+        (["good.md", "--waivers", "w.toml", "--no-waivers"], "cannot be used together"),
+        (["good.md", "--today", "tomorrow"], "--today must be a date"),
+        (["good.md", "--waivers", "nowhere.toml"], "cannot read waiver file nowhere.toml"),
+        (["good.md", "--baseline", "-2"], "--baseline must be 0 or more"),
+        (["--paths-from", "nowhere.lst"], "--paths-from nowhere.lst: cannot read"),
+    ],
+)
+def test_usage_errors(work, args, message):
+    result = gate(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_a_bad_policy_names_file_table_and_key(work):
+    (work / "evalkit.toml").write_text("[gate]\nmax_failing_shar = 0.1\n", encoding="utf-8")
+    result = gate("good.md")
+    assert result.exit_code == 2
+    assert "evalkit.toml [gate]: unknown key 'max_failing_shar'; did you mean 'max_failing_share' in [gate.issue]?" in result.stderr
+    (work / "evalkit.toml").unlink()
+    (work / "pyproject.toml").write_text("[tool.evalkit.gate.issue]\nmax_failing_share = 'high'\n", encoding="utf-8")
+    result = gate("good.md")
+    assert result.exit_code == 2
+    assert "pyproject.toml [tool.evalkit.gate.issue]: 'max_failing_share' must be a number" in result.stderr
+
+
+def test_the_policy_comes_from_the_configuration(work):
+    (work / "evalkit.toml").write_text('[gate]\nignore = ["untranslated"]\n', encoding="utf-8")
+    assert gate(NAME).exit_code == 0
+    assert gate(NAME, "--no-config").exit_code == 1
+    (work / "ci.toml").write_text("[gate.issue]\nmax_failing_share = 0.5\n", encoding="utf-8")
+    assert gate(NAME, "--config", "ci.toml").exit_code == 0
+
+
+def test_a_configured_waiver_file_must_exist(work):
+    (work / "evalkit.toml").write_text('[gate]\nwaivers = "ci/waivers.toml"\n', encoding="utf-8")
+    result = gate("good.md")
+    assert result.exit_code == 2 and "waiver file ci/waivers.toml (from 'waivers') does not exist" in result.stderr
+
+
+def test_a_bad_waiver_file_is_a_usage_error(work):
+    (work / "evalkit-waivers.toml").write_text('[[waiver]]\narxiv_id = "2401.10003"\ncode = "x"\nreason = "r"\nexpires = 2099-01-01\n')
+    result = gate("good.md")
+    assert result.exit_code == 2 and "evalkit-waivers.toml:1: unknown code 'x'" in result.stderr
+    assert gate("good.md", "--no-waivers").exit_code == 0
+
+
+def test_a_broken_history_is_an_error(work):
+    (work / "reports").mkdir()
+    (work / "reports" / "history.sqlite").write_bytes(b"not sqlite at all" * 64)
+    result = gate("good.md", "--baseline", "3")
+    assert result.exit_code == 2 and "history reports/history.sqlite" in result.stderr
+
+
+def test_output_files(work):
+    result = gate(NAME, "--report", "out/gate.json", "--junit", "out/junit.xml", "--sarif", "out/gate.sarif",
+                  "--summary", "out/summary.md")
+    assert result.exit_code == 1
+    for name in ("gate.json", "junit.xml", "gate.sarif", "summary.md"):
+        assert f"evalkit: wrote out/{name}" in result.stderr
+    report = json.loads((work / "out" / "gate.json").read_text(encoding="utf-8"))
+    assert report["schema"] == "evalkit.gate/1" and report["verdict"] == "fail"
+    assert ET.parse(work / "out" / "junit.xml").getroot().get("failures") == "2"
+    assert json.loads((work / "out" / "gate.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert "evalkit gate failed" in (work / "out" / "summary.md").read_text(encoding="utf-8")
+    assert not list((work / "out").glob(".*.tmp"))  # written atomically, nothing left behind
+
+
+def test_same_inputs_give_the_same_report(work):
+    gate(NAME, "--report", "a.json", "--today", "2026-06-01")
+    gate(NAME, "--report", "b.json", "--today", "2026-06-01")
+    assert (work / "a.json").read_bytes() == (work / "b.json").read_bytes()
+
+
+def test_github_mode_follows_the_environment(work):
+    summary = work / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    result = gate(NAME, env=env)
+    assert any(line.startswith("::error file=") for line in result.stdout.splitlines())
+    assert "evalkit gate failed" in summary.read_text(encoding="utf-8")
+    summary.unlink()
+    result = gate(NAME, "--no-github", env=env)
+    assert not any(line.startswith("::") for line in result.stdout.splitlines()) and not summary.exists()
+    result = gate(NAME, "--github")  # forced, without a step summary file
+    assert any(line.startswith("::error file=") for line in result.stdout.splitlines())
+
+
+def test_paths_from_a_list(work):
+    (work / "README.md").write_text("# not a digest\n", encoding="utf-8")
+    (work / "list").write_bytes(b"README.md\0good.md\0")
+    assert gate("--paths-from", "list").exit_code == 2  # README.md is not a digest
+    result = gate("--paths-from", "list", "--skip-non-digests")
+    assert result.exit_code == 0 and "1 issue(s)" in result.stdout
+    result = gate("--paths-from", "-", "--skip-non-digests", input=f"{NAME}\ngood.md\n")
+    assert result.exit_code == 1 and "2 issue(s)" in result.stdout
+    (work / "empty").write_text("", encoding="utf-8")
+    result = gate("--paths-from", "empty")
+    assert result.exit_code == 0 and "0 issue(s)" in result.stdout
+
+
+def test_html_report(work):
+    result = gate(NAME, "--html", "html")
+    assert result.exit_code == 1
+    pages = list((work / "html").glob("*.html"))
+    if not pages:
+        assert "needs the HTML report renderer" in result.stderr
+    else:
+        assert [p.name for p in pages] == [NAME.replace(".md", ".html")]
+        assert f"evalkit: wrote html/{NAME.replace('.md', '.html')}" in result.stderr
