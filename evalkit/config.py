@@ -27,8 +27,9 @@ from evalkit.parse.reader import DEFAULT_MAX_FILE_SIZE
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
 
-#: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is reserved for a feature to come:
-#: accepted and stored, not yet used. ``references`` is the reference-translation directory.
+#: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is the policy of ``evalkit gate``, kept
+#: as written here and validated by :mod:`evalkit.gate.policy`; ``references`` is the reference-translation
+#: directory; ``comet`` the COMET settings.
 KNOWN_KEYS = ("align", "checks", "comet", "disable", "gate", "max_file_size", "references", "severity")
 #: Keys of the ``[comet]`` table (see :class:`CometSettings`).
 COMET_KEYS = ("batch_size", "cache", "cache_dir", "device", "download", "mode", "models", "precision", "require")
@@ -102,7 +103,7 @@ class Config:
     or a whole category such as ``leak``); ``severity`` overrides a code's default severity.
 
     ``check_options`` maps a check name to the options the file gave it (see :meth:`options_for` for the
-    effective ones); ``gate`` is kept as written for a later feature; ``source`` is the configuration file
+    effective ones); ``gate`` is kept as written for :mod:`evalkit.gate.policy`; ``source`` is the configuration file
     as the user typed it or as discovery found it (``None``: defaults and flags only).
 
     ``references`` is the reference-translation directory as written. A relative path is resolved
