@@ -22,6 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown joins the wrapped lines of a docstring paragraph; typer's "rich" mode keeps every line
+    # break, which leaves ragged half-empty lines in --help.
+    rich_markup_mode="markdown",
 )
 
 
@@ -81,6 +84,7 @@ refs_app = typer.Typer(
     name="refs",
     help="Manage reference translations: import post-edited digests, list and check them.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
 )
 app.add_typer(refs_app, name="refs")
 
@@ -230,8 +234,10 @@ def score(
     """Score digest files: parse, run the checks, and report per issue and per entry.
 
     Entries whose arXiv id has reference translations (see evalkit refs) also get BLEU, chrF, chrF++ and
-    TER per entry and per aligned sentence pair (chrF), and per issue corpus scores with a 95% bootstrap
-    confidence interval. With --triples FILE, score generic parallel data (src, mt, ref) instead.
+    TER per entry and per aligned sentence pair, and per issue corpus scores with a 95% bootstrap
+    confidence interval. With --comet-model, COMET scores every aligned sentence pair: against the
+    reference where one exists, reference-free (QE) elsewhere. With --triples FILE, score generic
+    parallel data (src, mt, ref) instead.
 
     Settings come from an evalkit.toml, or the tool.evalkit table of a pyproject.toml, found next to the
     first input or in a parent directory up to the .git root. Flags win over the file: --disable adds to
@@ -787,7 +793,7 @@ def refs_import(
 ) -> None:
     """Turn a post-edited digest into references: one per entry, keyed by arXiv id.
 
-    The entries' Chinese abstracts (and titles) are written to DIR/<name>.jsonl with provenance
+    The entries' Chinese abstracts (and titles) are written to DIR/NAME.jsonl (NAME from --name) with provenance
     who/when/how/source; importing the same digest again replaces that file. TER of the machine
     translation against a post-edit is HTER.
     """
