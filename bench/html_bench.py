@@ -47,19 +47,9 @@ def largest_digest() -> Path:
     return max(files, key=lambda p: p.read_text(encoding="utf-8", errors="replace").count("\n[^"))
 
 
-def main() -> int:
-    """Score, render, measure, print; 1 if a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--digest", help="digest to render (default: the corpus file with the most entries)")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N for the timings (default 3)")
-    parser.add_argument("--keep", metavar="DIR", help="keep the JSON report, the page and a screenshot in DIR")
-    args = parser.parse_args()
-
-    digest = Path(args.digest) if args.digest else (largest_digest() if CORPUS.is_dir() else None)
-    if digest is None or not digest.is_file():
-        print(f"skipped: no digest (the shared corpus is not at {CORPUS})")
-        return 0
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="html-bench-"))
+def measure(digest: Path, repeat: int = 3, keep: Path | None = None) -> list[tuple[str, str, str, bool | None]]:
+    """Score ``digest``, render it, measure; ``(name, figure, target, met)`` rows (``met`` None: no target)."""
+    work = keep or Path(tempfile.mkdtemp(prefix="html-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     report_path, page_path = work / "report.json", work / "page.html"
     subprocess.run([EVALKIT, "score", str(digest), "--format", "json", "-o", str(report_path), "-q"], check=False)
@@ -67,14 +57,14 @@ def main() -> int:
     from evalkit.report.html import load_report, render_issue_page
 
     in_process = []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         start = time.perf_counter()
         report = load_report(str(report_path))
         html = render_issue_page(report, report["issues"][0])
         in_process.append(time.perf_counter() - start)
     page_path.write_text(html, encoding="utf-8")
     cli = []
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         start = time.perf_counter()
         subprocess.run([EVALKIT, "render", str(report_path), "-o", str(page_path)], check=True, capture_output=True)
         cli.append(time.perf_counter() - start)
@@ -87,7 +77,22 @@ def main() -> int:
         ("render, in process (load JSON + render)", f"{min(in_process):.2f} s", "≤ 3 s", min(in_process) <= MAX_RENDER_S),
         ("render, evalkit render wall time", f"{min(cli):.2f} s", "≤ 3 s", min(cli) <= MAX_RENDER_S),
     ]
-    results += browser_figures(page_path, args.repeat, work if args.keep else None)
+    return results + browser_figures(page_path, repeat, keep)
+
+
+def main() -> int:
+    """Score, render, measure, print; 1 if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--digest", help="digest to render (default: the corpus file with the most entries)")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for the timings (default 3)")
+    parser.add_argument("--keep", metavar="DIR", help="keep the JSON report, the page and a screenshot in DIR")
+    args = parser.parse_args()
+
+    digest = Path(args.digest) if args.digest else (largest_digest() if CORPUS.is_dir() else None)
+    if digest is None or not digest.is_file():
+        print(f"skipped: no digest (the shared corpus is not at {CORPUS})")
+        return 0
+    results = measure(digest, args.repeat, Path(args.keep) if args.keep else None)
     failed = False
     for name, figure, target, ok in results:
         verdict = "" if ok is None else ("PASS" if ok else "FAIL")

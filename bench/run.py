@@ -278,6 +278,18 @@ def bench_comet(repeat: int) -> list[Row]:
     return [Row(f"COMET: {name}", figure, COMET_TARGETS.get(name, ""), command) for name, figure in comet_bench.measure(20)]
 
 
+def bench_html(repeat: int) -> list[Row]:
+    """The HTML page of the largest shared digest: size, render time, readiness in Chromium."""
+    if not CORPUS.is_dir():
+        return [Row("HTML page", "skipped: ../shared/corpus absent", "", "")]
+    sys.path.insert(0, str(ROOT / "bench"))
+    import html_bench
+
+    command = "python bench/html_bench.py"
+    rows = html_bench.measure(html_bench.largest_digest(), repeat=max(repeat, 3))
+    return [Row(f"HTML page: {name}", figure, target, command) for name, figure, target, _ in rows]
+
+
 #: Targets of the COMET rows that have one (issue #4).
 COMET_TARGETS = {
     "ratio comet-score per file / evalkit one run (both fp16)": "> 1 (report the ratio)",
@@ -291,6 +303,7 @@ BENCHMARKS = {
     "defects": bench_defects,
     "sacrebleu": bench_sacrebleu,
     "comet": bench_comet,
+    "html": bench_html,
 }
 
 NOTES = """
