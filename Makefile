@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
-#   make score   create .venv (light install) and score the example digest
+#   make score   create .venv (light install), score the example digest, write JSON, Markdown and HTML
 #   make test    create .venv (full install: COMET, datasets, test tools) and run the tests
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -26,8 +26,9 @@ venv: $(VENV)/.full
 score: $(VENV)/.base
 	$(BIN)/evalkit score examples/ --format json --output reports/examples.json
 	$(BIN)/evalkit score examples/ --format markdown --output reports/examples.md
+	$(BIN)/evalkit render reports/examples.json --output reports/examples.html
 	$(BIN)/evalkit score examples/
-	@echo "Reports written to reports/examples.json and reports/examples.md"
+	@echo "Reports written to reports/examples.json, reports/examples.md and reports/examples.html (open it in a browser)"
 
 test: $(VENV)/.full
 	@# The browser tests drive Debian's chromium (never Playwright's downloads); install it when missing and
