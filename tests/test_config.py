@@ -438,8 +438,10 @@ def test_fixture_config_used_for_a_run(repo: Path) -> None:
 
 def test_documented_examples_are_valid() -> None:
     blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.DOTALL)
-    assert len(blocks) == 2
-    pyproject, standalone = (tomllib.loads(b) for b in blocks)
+    assert len(blocks) == 3
+    comet_block, pyproject, standalone = (tomllib.loads(b) for b in blocks)
+    comet = config_from_mapping(comet_block["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
+    assert comet.comet.models[0] == "Unbabel/wmt22-comet-da" and comet.comet.precision == "fp32"
     from_pyproject = config_from_mapping(pyproject["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
     from_standalone = config_from_mapping(standalone, source="evalkit.toml")
     assert from_pyproject.validate().to_dict() | {"source": None} == from_standalone.validate().to_dict() | {"source": None}
