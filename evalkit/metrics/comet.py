@@ -349,6 +349,11 @@ _SCHEMA = (
 _CHUNK = 900
 
 
+#: What a damaged cache file can raise: sqlite3's errors, and UnicodeDecodeError when the damage makes
+#: stored text (the schema, a key) invalid UTF-8, which sqlite3 then fails to decode.
+_DB_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
 class ScoreCache:
     """COMET segment scores in one SQLite file, safe to share between processes.
 
@@ -383,7 +388,7 @@ class ScoreCache:
                     conn.execute(statement)
                 self._conn, self._pid = conn, os.getpid()
                 return conn
-            except sqlite3.DatabaseError as exc:
+            except _DB_ERRORS as exc:
                 if attempt == 1 and self._quarantine(exc):
                     continue
                 self._disable(f"COMET cache {self.path} unusable ({_one_line(exc)}); scoring without it")
@@ -442,7 +447,7 @@ class ScoreCache:
                         else:
                             self.corrupt += 1
                 return found
-            except sqlite3.DatabaseError as exc:
+            except _DB_ERRORS as exc:
                 found.clear()
                 if attempt == 2 or not self._quarantine(exc):
                     self._disable(f"COMET cache {self.path} unreadable ({_one_line(exc)}); scoring without it")
@@ -451,8 +456,10 @@ class ScoreCache:
 
     def put_many(self, rows: Iterable[tuple[str, float, bool, str]]) -> None:
         """Store ``(key, score, cropped, device)`` rows in one transaction; non-finite scores are not stored."""
+        # + 0.0 turns -0.0 into 0.0: SQLite stores -0.0 as the integer 0, and the checksum of the value
+        # read back would no longer match, so the score would be recomputed on every run.
         data = [
-            (key, float(score), int(bool(cropped)), device, _checksum(key, float(score), bool(cropped), device))
+            (key, float(score) + 0.0, int(bool(cropped)), device, _checksum(key, float(score) + 0.0, bool(cropped), device))
             for key, score, cropped, device in rows
             if math.isfinite(score)
         ]
@@ -469,7 +476,7 @@ class ScoreCache:
                 )
                 conn.execute("COMMIT")
                 return
-            except sqlite3.DatabaseError as exc:
+            except _DB_ERRORS as exc:
                 try:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
@@ -489,7 +496,7 @@ class ScoreCache:
                     "SELECT sha256 FROM checkpoints WHERE path = ? AND size = ? AND mtime_ns = ?",
                     (resolved, stat.st_size, stat.st_mtime_ns),
                 ).fetchone()
-            except sqlite3.DatabaseError:
+            except _DB_ERRORS:
                 row = None
             if row and isinstance(row[0], str) and re.fullmatch(r"[0-9a-f]{64}", row[0]):
                 return row[0]
@@ -500,7 +507,7 @@ class ScoreCache:
                     "INSERT OR REPLACE INTO checkpoints (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)",
                     (resolved, stat.st_size, stat.st_mtime_ns, digest),
                 )
-            except sqlite3.DatabaseError:
+            except _DB_ERRORS:
                 pass  # only a memo: the next run hashes the file again
         return digest
 
