@@ -25,6 +25,10 @@ SIMILARITY_WEIGHT = 2.0
 LENGTH_WEIGHT = 0.6
 BEAD_PENALTY = {(1, 1): 0.0, (1, 2): 0.25, (2, 1): 0.25, (2, 2): 0.5}
 SKIP_COST = 0.55
+#: Most sentences a side takes part in the alignment as they are. Real abstracts have about 5-15; the
+#: work grows with the product of both sides, so a hostile text of 30,000 "sentences" a side would
+#: take hours and gigabytes. Beyond this, consecutive sentences are grouped into this many spans.
+MAX_SENTENCES = 200
 
 
 @dataclass(frozen=True)
@@ -54,16 +58,17 @@ def align(english: str, chinese: str, source_truncated: bool = False) -> Alignme
 @text_cache(maxsize=1024)
 def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignment:
     lex = load_lexicon()
-    en_spans = tuple(split_english(english))
-    zh_spans = tuple(split_chinese(chinese))
+    en_spans = _grouped(split_english(english))
+    zh_spans = _grouped(split_chinese(chinese))
     en_stems = [english_stems(english[a:b]) for a, b in en_spans]
     en_content = [english_content(english[a:b]) for a, b in en_spans]
     zh_tokens = [lex.tokens(chinese[a:b]) for a, b in zh_spans]
     zh_keys = [frozenset().union(*(t.keys for t in toks)) if toks else frozenset() for toks in zh_tokens]
     # Bit masks make every bead's similarity a few integer operations: bit i of a Chinese token's mask
     # says English sentence i renders it; bit j of an English word's mask says Chinese sentence j does.
-    zh_masks = [[_mask(t.keys, en_stems) for t in toks] for toks in zh_tokens]
-    en_masks = [[_mask_key(w, zh_keys) for w in words] for words in en_content]
+    en_index, zh_index = _bits(en_stems), _bits(zh_keys)
+    zh_masks = [[_mask(t.keys, en_index) for t in toks] for toks in zh_tokens]
+    en_masks = [[zh_index.get(w, 0) for w in words] for words in en_content]
     all_en = (1 << len(en_spans)) - 1
     all_zh = (1 << len(zh_spans)) - 1
     zh_sentence_cov = tuple(_share(masks, all_en) for masks in zh_masks)
@@ -81,12 +86,31 @@ def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignme
     )
 
 
-def _mask(keys: frozenset[str], stems: list[frozenset[str]]) -> int:
-    return sum(1 << i for i, st in enumerate(stems) if not keys.isdisjoint(st))
+def _grouped(spans: list[Span], limit: int = MAX_SENTENCES) -> tuple[Span, ...]:
+    """``spans``, or when there are more than ``limit``, runs of consecutive ones joined into at most ``limit``."""
+    if len(spans) <= limit:
+        return tuple(spans)
+    size = -(-len(spans) // limit)
+    return tuple((spans[k][0], spans[min(k + size, len(spans)) - 1][1]) for k in range(0, len(spans), size))
 
 
-def _mask_key(key: str, keys: list[frozenset[str]]) -> int:
-    return sum(1 << j for j, ks in enumerate(keys) if key in ks)
+def _bits(sentences: list[frozenset[str]]) -> dict[str, int]:
+    """``key -> mask``: bit ``i`` set when sentence ``i`` holds the key (one pass over the keys, not one
+    pass over the sentences per token, which made long texts cost tokens x sentences)."""
+    index: dict[str, int] = {}
+    for i, keys in enumerate(sentences):
+        bit = 1 << i
+        for key in keys:
+            index[key] = index.get(key, 0) | bit
+    return index
+
+
+def _mask(keys: frozenset[str], index: dict[str, int]) -> int:
+    """Bit ``i`` set when sentence ``i`` holds any of ``keys``."""
+    mask = 0
+    for key in keys:
+        mask |= index.get(key, 0)
+    return mask
 
 
 def _share(masks: list[int], bead: int) -> float:

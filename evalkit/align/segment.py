@@ -10,6 +10,7 @@ brackets kept on the sentence they close.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 Span = tuple[int, int]
 
@@ -18,22 +19,26 @@ ABBREVIATIONS = frozenset(
     "e.g i.e etc al vs cf fig figs eq eqs sec secs no nos approx resp ref refs dr mr mrs ms prof st "
     "jan feb mar apr jun jul aug sep sept oct nov dec vol pp ch viz ca inc ltd co corp".split()
 )
-_EN_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9$\\])")
+#: Both boundary patterns start only at the first mark of a run ((?<!...)): a match can start nowhere
+#: else, and without it a run of 100,000 dots costs O(n²) failed attempts.
+_EN_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9$\\])")
 _TEX_MATH = re.compile(r"\$[^$]*\$")
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
-_ZH_BOUNDARY = re.compile(r"(?:[。！？；!?]*[。！？；]+|[.!?;]+(?=\s*[\u4e00-\u9fff]))[”’」』）)\"']*\s*")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+_ZH_BOUNDARY = re.compile(
+    r"(?:(?<![。！？；!?])[。！？；!?]*[。！？；]+|(?<![.!?;])[.!?;]+(?=\s*[\u4e00-\u9fff]))[”’」』）)\"']*\s*"
+)
 
 
 def split_english(text: str) -> list[Span]:
     """Sentence spans of an English abstract (whitespace between sentences excluded)."""
-    protected = [m.span() for m in _TEX_MATH.finditer(text)]
+    protected = _Protected(text)
     spans: list[Span] = []
     start = 0
     for m in _EN_BOUNDARY.finditer(text):
         end = m.start() + len(m.group().rstrip())
-        if any(a < m.start() < b for a, b in protected):
+        if protected.covers(m.start()):
             continue
-        if _is_abbreviation(text[start : m.start() + 1]):
+        if _is_abbreviation(text, start, m.start()):
             continue
         spans.append(_trim(text, start, end))
         start = m.end()
@@ -44,11 +49,11 @@ def split_english(text: str) -> list[Span]:
 
 def split_chinese(text: str) -> list[Span]:
     """Sentence spans of a Chinese text (trailing spaces excluded)."""
-    protected = [m.span() for m in _TEX_MATH.finditer(text)]
+    protected = _Protected(text)
     spans: list[Span] = []
     start = 0
     for m in _ZH_BOUNDARY.finditer(text):
-        if any(a < m.start() < b for a, b in protected):
+        if protected.covers(m.start()):
             continue
         spans.append(_trim(text, start, m.end()))
         start = m.end()
@@ -57,13 +62,40 @@ def split_chinese(text: str) -> list[Span]:
     return [s for s in spans if s[1] > s[0]]
 
 
-def _is_abbreviation(chunk: str) -> bool:
-    m = _LAST_WORD.search(chunk)
-    if not m:
+class _Protected:
+    """The TeX math spans of a text, asked "is this offset strictly inside one?" in O(log n).
+
+    (A scan over every span per boundary made a text of many ``$x$. A`` sentences cost O(n²).)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.spans = [m.span() for m in _TEX_MATH.finditer(text)] if "$" in text else []
+        self.starts = [a for a, _ in self.spans]
+
+    def covers(self, offset: int) -> bool:
+        k = bisect_left(self.starts, offset) - 1  # the last span starting before offset
+        return k >= 0 and offset < self.spans[k][1]
+
+
+def _is_abbreviation(text: str, start: int, mark: int) -> bool:
+    """Whether the "." at ``mark`` ends an abbreviation or an initial rather than the sentence.
+
+    The word is the run of ASCII letters and dots before the mark (within the sentence that began at
+    ``start``), from its first letter on: what the pattern ``([A-Za-z][A-Za-z.]*)[.]$`` finds at the end of
+    ``text[start:mark + 1]``, read backwards so that a long run of abbreviations does not cost O(n²).
+    """
+    if text[mark] != ".":
         return False
-    word = m.group(1).lower()
+    i = mark
+    while i > start and text[i - 1] in _WORD_CHARS:
+        i -= 1
+    while i < mark and text[i] == ".":
+        i += 1
+    if i == mark:
+        return False
+    written = text[i:mark]
     # a single capital letter is an initial ("J. Smith"), not a sentence end
-    return word in ABBREVIATIONS or (len(word) == 1 and m.group(1).isupper())
+    return written.lower() in ABBREVIATIONS or (len(written) == 1 and written.isupper())
 
 
 def _trim(text: str, start: int, end: int) -> Span:

@@ -54,6 +54,20 @@ def title_fit(title_zh: str, title_en: str, abstract_zh: str) -> float:
 
 T = TypeVar("T")
 
+#: Most entries a "does this field belong to another entry?" lookup compares with: the nearest ones in
+#: file order. Real digests have at most 737 entries, so this only bounds hostile files, where comparing
+#: every suspicious entry with every other one would cost O(n²) (hours for 50,000 mismatched entries).
+MAX_CANDIDATES = 1000
+
+
+def nearby(items: Sequence[T], index: int, limit: int | None = None) -> Sequence[T]:
+    """The ``limit`` (default :data:`MAX_CANDIDATES`) items around ``items[index]``, or all when no more."""
+    limit = MAX_CANDIDATES if limit is None else limit
+    if len(items) <= limit:
+        return items
+    start = min(max(0, index - limit // 2), len(items) - limit)
+    return items[start : start + limit]
+
 
 def best_other(item: T, candidates: Iterable[T], fit: Callable[[T], float]) -> tuple[float, T | None]:
     """The candidate other than ``item`` that ``fit`` scores highest, with its score; ``(0.0, None)`` if none.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from evalkit.align import align_entry
-from evalkit.align.similarity import best_other, lexical_fit
+from evalkit.align.similarity import best_other, lexical_fit, nearby
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Evidence, Finding, Issue, Severity
 
@@ -36,7 +36,7 @@ class Alignment(Check):
     )
 
     def check_issue(self, issue: Issue) -> Iterable[Finding]:
-        for entry in issue.entries:
+        for k, entry in enumerate(issue.entries):
             zh, en = entry.abstract_zh, entry.abstract_en
             if len(zh) < MIN_CHARS or len(en) < MIN_CHARS:
                 continue
@@ -46,7 +46,7 @@ class Alignment(Check):
                 continue
             best_fit, best = best_other(
                 entry,
-                (other for other in issue.entries if len(other.abstract_en) >= MIN_CHARS),
+                (other for other in nearby(issue.entries, k) if len(other.abstract_en) >= MIN_CHARS),
                 lambda other: lexical_fit(tokens, other.abstract_en),
             )
             evidence = Evidence(field="abstract_zh", translation=zh[:120], source=en[:120])

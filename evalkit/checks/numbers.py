@@ -34,6 +34,8 @@ MAX_CHANGED_RELATIVE = 0.25
 _SENTENCE_END = re.compile(r"[.!?][\"'”)\]]*\s+(?=\S)")
 #: Everything up to the last digit of a number's text (drops a unit or percent sign).
 _LAST_DIGIT = re.compile(r"^.*[0-9]")
+#: The digits at the start of a piece of a ``1，183``-style number (without a magnitude or percent sign).
+_LEADING_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 #: How far before a year to look for the author names of a citation.
 _CITATION_WINDOW = 80
 _NAME = re.compile(r"[A-Z][A-Za-z'`\\\"]+|et al")
@@ -224,7 +226,9 @@ def _pieces(z: Number) -> list[Number]:
     """A ``1，183``-style number read as the list it may also be (``1`` and ``183``)."""
     out, offset = [], z.start
     for piece in z.text.split("，"):
-        out.append(Number(value=float(piece), start=offset, end=offset + len(piece), text=piece, digits=piece))
+        # only the digits: the last piece may carry a magnitude or a percent sign ("0，000万", "1，5%")
+        if (m := _LEADING_NUMBER.match(piece)) is not None:
+            out.append(Number(value=float(m.group()), start=offset, end=offset + m.end(), text=m.group(), digits=m.group()))
         offset += len(piece) + 1
     return out
 

@@ -42,7 +42,15 @@ class References(Check):
             elif key:
                 seen_link[key] = entry.line_of("link")
         if seen_ref:
-            missing = sorted(set(range(1, max(seen_ref) + 1)) - set(seen_ref))
+            # Count and name the gaps without listing 1..max: a hostile [^999999999] must not cost memory.
+            present = {ref for ref in seen_ref if ref >= 1}
+            missing_count = max(seen_ref) - len(present)
+            missing: list[int] = []
+            candidate = 1
+            while len(missing) < 10 and len(missing) < missing_count:
+                if candidate not in present:
+                    missing.append(candidate)
+                candidate += 1
             if missing:
-                shown = ", ".join(f"[^{n}]" for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+                shown = ", ".join(f"[^{n}]" for n in missing) + (" …" if missing_count > 10 else "")
                 yield self.finding("structure.missing-ref", f"refs missing from the sequence: {shown}", line=issue.entries[0].line)

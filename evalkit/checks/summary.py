@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
-from evalkit.align.similarity import best_other, bigram_overlap, lexical_fit
+from evalkit.align.similarity import best_other, bigram_overlap, lexical_fit, nearby
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 
@@ -33,7 +33,7 @@ class Summary(Check):
 
     def check_issue(self, issue: Issue) -> Iterable[Finding]:
         rows = {row.ref: row for row in issue.table}
-        for entry in issue.entries:
+        for k, entry in enumerate(issue.entries):
             if entry.layout == "v0":
                 continue  # the oldest layout has no summary paragraph
             if not entry.summary_zh.strip():
@@ -51,14 +51,14 @@ class Summary(Check):
                     evidence=Evidence(field="summary_zh", source=row.summary, translation=entry.summary_zh),
                 )
             for label, text, line in versions:
-                yield from self._check_owner(entry, issue, label, text, line)
+                yield from self._check_owner(entry, nearby(issue.entries, k), label, text, line)
             yield from self._check_numbers(entry)
 
-    def _check_owner(self, entry: Entry, issue: Issue, label: str, text: str, line: int) -> Iterable[Finding]:
+    def _check_owner(self, entry: Entry, others: Sequence[Entry], label: str, text: str, line: int) -> Iterable[Finding]:
         own = _fit(text, entry)
         if own >= SUSPICIOUS_OVERLAP:
             return
-        best_fit, best = best_other(entry, issue.entries, lambda other: _fit(text, other))
+        best_fit, best = best_other(entry, others, lambda other: _fit(text, other))
         if best is not None and best_fit >= own + MARGIN:
             yield self.finding(
                 "summary.other-entry",

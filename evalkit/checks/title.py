@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from evalkit.align.similarity import best_other, lexical_fit, title_fit
+from evalkit.align.similarity import best_other, lexical_fit, nearby, title_fit
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import cjk_count
@@ -34,14 +34,14 @@ class Title(Check):
     )
 
     def check_issue(self, issue: Issue) -> Iterable[Finding]:
-        for entry in issue.entries:
+        for k, entry in enumerate(issue.entries):
             if cjk_count(entry.title_zh) < 2 or not entry.title_en.strip():
                 continue  # empty or untranslated titles are other checks' business
             own = title_fit(entry.title_zh, entry.title_en, entry.abstract_zh)
             if own >= SUSPICIOUS_FIT:
                 continue
             best_fit, best = best_other(
-                entry, issue.entries, lambda other: title_fit(entry.title_zh, other.title_en, other.abstract_zh)
+                entry, nearby(issue.entries, k), lambda other: title_fit(entry.title_zh, other.title_en, other.abstract_zh)
             )
             if best is not None and best_fit >= own + MARGIN:
                 yield self._finding("title.other-entry", entry, f"is the title of [^{best.ref}] (fit {best_fit:.2f} there vs {own:.2f} here)")

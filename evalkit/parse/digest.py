@@ -31,7 +31,7 @@ TABLE_HEADER = re.compile(r"^\|\s*Ref\s*\|\s*Title\s*\|\s*Summary\s*\|\s*$")
 TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|){3}\s*$")
 ROW_START = re.compile(r"^\|\s*\[\^(\d+)\]\s*\|\s*")
 # The link cell ends a title that may itself hold "[", "]" or "|": anchor on "](http...) | ".
-ROW_LINK = re.compile(r"\]\((\S+?)\)\s*\|\s?")
+ROW_LINK = re.compile(r"\]\(([^\s\]]+?)\)\s*\|\s?")
 ENTRY_HEAD = re.compile(r"^\[\^(\d+)\]:[ \t]?(.*)$")
 LINK_PARAGRAPH = re.compile(r"^\[(?P<text>[^\]]*)\]\((?P<url>[^)\s]*)\)$")
 FILE_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?:T\d{6}Z)?(?!\d)")
@@ -41,6 +41,9 @@ FILE_NAME = re.compile(r"^\d{8}T\d{6}Z_[0-9a-f]{6,40}_(?P<channel>.+)$")
 FIELDS_V1 = ("title_en", "link", "summary_zh", "summary_en", "abstract_zh", "abstract_en")
 FIELDS_V0 = ("title_en", "link", "abstract_zh", "abstract_en")
 INDENT = "    "
+#: Longest entry number read as one: the largest real digest has 737 entries, and a longer digit run
+#: (``[^99999…]``, thousands of digits) would only cost memory and break ``int()``/``str()``.
+MAX_REF_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ def _parse_table(
 ) -> list[TableRow]:
     header = next((i for i in range(start, end) if TABLE_HEADER.match(lines[i])), None)
     if header is None:
-        findings.append(_file_finding("structure.table", "the summary table header '| Ref | Title | Summary |' is missing", start + 1))
+        # the line after the "# 摘要" header, or the header itself when the file ends there
+        line = min(start + 1, len(lines))
+        findings.append(_file_finding("structure.table", "the summary table header '| Ref | Title | Summary |' is missing", line))
         return []
     rows: list[TableRow] = []
     i = header + 1
@@ -135,7 +140,7 @@ def _parse_table(
 def _parse_row(line: str, lineno: int) -> TableRow | None:
     head = ROW_START.match(line)
     body = line[head.end():] if head else ""
-    if not head or not body.startswith("[") or not body.rstrip().endswith("|"):
+    if not head or len(head[1]) > MAX_REF_DIGITS or not body.startswith("[") or not body.rstrip().endswith("|"):
         return None
     link = ROW_LINK.search(body)
     if not link:
@@ -204,6 +209,11 @@ def _parse_entry(
 ) -> Entry | None:
     m = ENTRY_HEAD.match(lines[head])
     assert m is not None  # heads were selected by this pattern
+    if len(m[1]) > MAX_REF_DIGITS:
+        problems.append(
+            InputProblem(path, f"entry [^{m[1][:12]}…] has a {len(m[1])}-digit number; entries are numbered 1..N", head + 1)
+        )
+        return None
     ref = int(m[1])
     paragraphs, closed = _paragraphs(lines, head + 1, stop)
     # The generator closes every entry with a 4-space line; a last entry without it, with fewer than

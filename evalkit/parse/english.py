@@ -19,10 +19,11 @@ MAX_JOINED_BREAKS = 5
 ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})"
 
 _TITLE_SUFFIX = re.compile(
-    r"\s*\(arXiv:(?P<id>" + ARXIV_ID + r")v(?P<version>\d+)\s+\[(?P<category>[^\]]+)\](?:\s+(?P<marker>[A-Z][A-Z ]*[A-Z]))?\)\s*$"
+    # (?<!\s): start only at the first space of a run, or a title of 100,000 spaces costs O(n²)
+    r"(?<!\s)\s*\(arXiv:(?P<id>" + ARXIV_ID + r")v(?P<version>\d{1,9})\s+\[(?P<category>[^\]]{1,64})\](?:\s+(?P<marker>[A-Z][A-Z ]*[A-Z]))?\)\s*$"
 )
 _ANNOUNCE_PREFIX = re.compile(
-    r"^arXiv:(?P<id>" + ARXIV_ID + r")v(?P<version>\d+)\s+Announce Type:\s*(?P<type>[\w\-]+)\s+Abstract:\s?"
+    r"^arXiv:(?P<id>" + ARXIV_ID + r")v(?P<version>\d{1,9})\s+Announce Type:\s*(?P<type>[\w\-]+)\s+Abstract:\s?"
 )
 _ABS_LINK = re.compile(r"^https?://(?:rss\.|export\.|www\.)?arxiv\.org/abs/(?P<id>" + ARXIV_ID + r")(?:v\d+)?/?$")
 #: S1 title-suffix markers in the vocabulary of the S3 ``Announce Type`` field.

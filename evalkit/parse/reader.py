@@ -53,7 +53,14 @@ def _read_bytes(path: str, max_size: int) -> bytes:
                 "(raise the limit with --max-file-size if this is intended)",
             )
         with p.open("rb") as fh:
-            return fh.read(max_size + 1)
+            data = fh.read(max_size + 1)
+        if len(data) > max_size:  # it grew after stat(), or reports no size (/proc): never cut it silently
+            raise InputError(
+                path,
+                f"file is larger than the {_mb(max_size)} limit, though it reported {_mb(size)} (did it grow while "
+                "being read?); raise the limit with --max-file-size if this is intended",
+            )
+        return data
     except FileNotFoundError:
         raise InputError(path, "no such file or directory") from None
     except PermissionError:

@@ -19,7 +19,7 @@ from evalkit.errors import InputError
 from evalkit.records import Triple
 
 REQUIRED = ("src", "mt", "ref")
-_EXTRA_REF = re.compile(r"^ref(\d+)$")
+_EXTRA_REF = re.compile(r"^ref(\d{1,9})$")
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet"}
 
 

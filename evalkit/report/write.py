@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import sys
-import tempfile
 from pathlib import Path
 from typing import Iterable
+
+#: Temporary files are hidden, named after the target and the writing process: ``.NAME.PID.HEX.tmp``.
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
 
 def write_text(path: str, text: str | Iterable[str]) -> None:
@@ -16,7 +20,9 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
     interrupted run leaves the previous version intact. Chunks let large reports stream to disk.
     A target that exists and is not a regular file (``/dev/null``, a FIFO, ``/dev/stdout``) is written
     in place: renaming over it would replace the device with a file. The new file gets the usual
-    permissions (``0666`` less the umask, or the old file's mode), not ``mkstemp``'s private ``0600``.
+    permissions (``0666`` less the umask, or the old file's mode), not a temporary file's private ``0600``.
+    A run killed outright (SIGKILL, power loss) cannot remove its temporary file (``.NAME.PID.HEX.tmp``);
+    the next write to the same path removes those whose process is gone.
     """
     chunks = [text] if isinstance(text, str) else text
     if path == "-":
@@ -31,10 +37,12 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
                 fh.write(chunk)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale_temporaries(target)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    fd, tmp = _create_temporary(target)
     try:
-        os.fchmod(fd, mode)
+        if mode is not None:
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             for chunk in chunks:
                 fh.write(chunk)
@@ -44,10 +52,61 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sync_directory(target.parent)
 
 
-def _umask() -> int:
-    """The process umask (read by setting it and putting it back: there is no getter)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def temporary_files(target: str | os.PathLike[str]) -> list[Path]:
+    """The temporary files of writes to ``target`` that are still on disk (finished or not)."""
+    target = Path(target)
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return sorted(
+        target.parent / name for name in names if (m := _TEMP.match(name)) is not None and m["name"] == target.name
+    )
+
+
+def remove_stale_temporaries(target: str | os.PathLike[str]) -> None:
+    """Delete the temporary files of earlier writes to ``target`` whose process no longer runs."""
+    for tmp in temporary_files(target):
+        m = _TEMP.match(tmp.name)
+        assert m is not None  # selected by the pattern
+        if not _process_alive(int(m["pid"])):
+            tmp.unlink(missing_ok=True)
+
+
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new, empty temporary file beside ``target`` (mode 0666 minus the umask) and its path."""
+    while True:
+        tmp = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(tmp)
+        except FileExistsError:
+            continue  # another write of this process picked the same name: draw again
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # a write of this very process, perhaps in another thread
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or no way to tell: leave its file alone
+    return True
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename durable (the directory entry), where the platform allows it."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some filesystems refuse fsync on a directory; the rename itself is still atomic
+    finally:
+        os.close(fd)

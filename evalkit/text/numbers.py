@@ -249,14 +249,16 @@ def _read(m: re.Match[str], text: str) -> Number:
     scaled = False
     exponent = m["e"] or m["sx"] or m["pwb"] or m["pw"]
     if exponent is not None:
-        power = int(exponent.replace("−", "-").replace(" ", "").lstrip("eE"))
+        written = exponent.replace("−", "-").replace(" ", "").lstrip("eE")
+        # int() refuses thousands of digits; any exponent this long is absurd and left as read below
+        power = int(written) if len(written) <= 8 else 10**9
         if m["pwb"] is not None or m["pw"] is not None:
             # base^exp (10^{-3}, 2^{10}): computed so both sides agree; absurd powers are left as read.
             if abs(power) <= 30 and value <= 1e3:
                 value = value**power
                 ulp = value or 1.0
                 scaled = True
-        else:
+        elif abs(power) <= 300:  # 1e400 would overflow a float: absurd exponents are left as read too
             value *= 10.0**power
             ulp *= 10.0**power
             scaled = True
@@ -437,12 +439,19 @@ def _chinese_numerals(text: str) -> list[Number]:
     return out
 
 
+#: Longest run of Chinese numeral characters given a value (``三亿五千万零五百`` is 8).
+MAX_ZH_NUMERAL = 30
+
+
 def chinese_numeral_value(s: str) -> int | None:
     """The value of a Chinese numeral (``十二`` → 12, ``一百零五`` → 105, ``三亿五千万`` → 350000000).
 
     Digits without units are read positionally (``二〇二三`` → 2023). Returns ``None`` for a string
-    with a character that is not a numeral.
+    with a character that is not a numeral, or one longer than :data:`MAX_ZH_NUMERAL` characters (no
+    real numeral is; a run of thousands would make an integer too large for a float and slow to build).
     """
+    if len(s) > MAX_ZH_NUMERAL:
+        return None
     result = wan = section = 0
     digit: int | None = None
     for ch in s:
