@@ -51,9 +51,10 @@ def dumps_report(report: dict[str, Any]) -> str:
 
 
 def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
-    """Exactly ``dumps_report(build_report(run, config))``, in chunks, building one issue's data at a time.
+    """Exactly ``dumps_report(build_report(run, config))``, in chunks, building one entry's data at a time.
 
-    A corpus-sized report (50+ MB of JSON) thus never sits in memory as one dict or one string.
+    A corpus-sized report (50+ MB of JSON), or one huge issue, thus never sits in memory as one dict or
+    one string.
     """
     head = build_report(run, config, with_issues=False)
     keys = list(head)
@@ -63,13 +64,35 @@ def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
         if key == "issues" and run.issues:
             yield "[\n"
             for k, issue in enumerate(run.issues):
-                yield "    " + _dumps_nested(_issue(issue), 4)
+                yield "    "
+                yield from _iter_issue_json(issue)
                 yield ",\n" if k + 1 < len(run.issues) else "\n"
             yield "  ]"
         else:
             yield _dumps_nested(head[key], 2)
         yield ",\n" if n + 1 < len(keys) else "\n"
     yield "}\n"
+
+
+#: Stands in for an issue's entries while the rest of the issue is dumped; JSON writes it as \u0000.
+_ENTRIES_MARK = "\x00entries\x00"
+
+
+def _iter_issue_json(result: IssueResult) -> Iterator[str]:
+    """One issue as ``_dumps_nested(_issue(result), 4)`` writes it, with its entries dumped one at a time."""
+    data = _issue(result, with_entries=False)
+    data["entries"] = _ENTRIES_MARK
+    before, after = _dumps_nested(data, 4).split(json.dumps(_ENTRIES_MARK), 1)
+    yield before
+    if not result.entries:
+        yield "[]"
+    else:
+        yield "[\n"
+        for k, entry in enumerate(result.entries):
+            yield " " * 8 + _dumps_nested(_entry(entry), 8)
+            yield ",\n" if k + 1 < len(result.entries) else "\n"
+        yield " " * 6 + "]"
+    yield after
 
 
 def _dumps_nested(value: Any, depth: int) -> str:
@@ -179,7 +202,7 @@ def corpus_score_dict(score: CorpusScore) -> dict[str, Any]:
     }
 
 
-def _issue(result: IssueResult) -> dict[str, Any]:
+def _issue(result: IssueResult, with_entries: bool = True) -> dict[str, Any]:
     issue = result.issue
     return {
         "path": issue.path,
@@ -189,7 +212,7 @@ def _issue(result: IssueResult) -> dict[str, Any]:
         "layout": issue.layout,
         "summary": _issue_summary(result),
         "findings": [_finding(f) for f in result.findings],
-        "entries": [_entry(e) for e in result.entries],
+        "entries": [_entry(e) for e in result.entries] if with_entries else [],
     }
 
 
