@@ -126,3 +126,48 @@ def test_two_processes_appending_at_once_lose_nothing(tmp_path):
         paths = sorted(i.path for i in history.rows())
     assert len(paths) == 2 * count
     assert paths == sorted(f"{tag}-{k}.md" for tag in ("a", "b") for k in range(count))
+
+
+_BATCH_WRITER = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {root!r})
+    from evalkit.gate.history import History
+    from tests.gate.util import synthetic_issue
+
+    path, run = sys.argv[1], sys.argv[2]
+    with History(path) as history:
+        k = 0
+        while True:  # batches of 5 issues, one transaction each, until killed
+            batch = [synthetic_issue(j % 3, 6, name=f"{{run}}-{{k}}-{{j}}.md") for j in range(5)]
+            history.append(batch, tool_version="t", policy="p")
+            print(k, flush=True)
+            k += 1
+    """
+)
+
+
+def test_a_writer_killed_at_random_moments_leaves_whole_transactions(tmp_path):
+    """SIGKILL during appends: the store stays readable and holds whole batches, never part of one."""
+    import random
+    import signal
+    import sqlite3
+    import time
+
+    path = str(tmp_path / "history.sqlite")
+    script = tmp_path / "batch_writer.py"
+    script.write_text(_BATCH_WRITER.format(root=str(ROOT)), encoding="utf-8")
+    rng = random.Random(11)
+    recorded = 0
+    for run in range(4):
+        proc = subprocess.Popen([sys.executable, str(script), path, str(run)], stdout=subprocess.PIPE, text=True)
+        proc.stdout.readline()  # at least one batch is in
+        time.sleep(rng.uniform(0.0, 0.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        with History(path) as history:
+            rows = list(history.rows())
+        assert len(rows) % 5 == 0 and len(rows) > recorded  # whole batches only, and nothing lost
+        recorded = len(rows)
