@@ -309,11 +309,16 @@ def score(
     except OSError as exc:
         _fail(f"cannot write {exc.filename or output}: {exc.strerror or exc}")
     if not quiet:
-        for problem in run.errors:
-            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-            typer.echo(f"evalkit: {where}: {problem.message}", err=True)
+        _print_input_errors(run.errors)
     _comet_notice(run.comet, quiet)
     raise typer.Exit(EXIT_ERROR if run.errors else EXIT_OK)
+
+
+def _print_input_errors(errors) -> None:  # type: ignore[no-untyped-def]
+    """One stderr line per input that could not be read or parsed: ``evalkit: PATH:LINE: message``."""
+    for problem in errors:
+        where = f"{problem.path}:{problem.line}" if problem.line else problem.path
+        typer.echo(f"evalkit: {where}: {problem.message}", err=True)
 
 
 def _comet_notice(info, quiet: bool) -> None:  # type: ignore[no-untyped-def]
@@ -511,12 +516,8 @@ def gate(
         if path != "-":
             typer.echo(f"evalkit: wrote {path}", err=True)
     if not quiet:
-        for problem in outcome.run.errors:
-            where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-            typer.echo(f"evalkit: {where}: {problem.message}", err=True)
-    comet = getattr(outcome.run, "comet", None)
-    if comet is not None:
-        _comet_notice(comet, quiet)
+        _print_input_errors(outcome.run.errors)
+    _comet_notice(outcome.run.comet, quiet)
     verdict = report["verdict"]
     raise typer.Exit(EXIT_ERROR if verdict == "error" else EXIT_GATE_FAILED if verdict == "fail" else EXIT_OK)
 
@@ -541,19 +542,15 @@ def _gate_output(report: dict, kind: str) -> str:
 
 
 def _gate_html(run, config, directory: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """The HTML report of the gated digests in ``directory``, when this installation has the HTML renderer.
+    """The HTML report of the gated digests in ``directory``.
 
     One issue becomes ``DIR/<issue id>.html``, several a page each plus ``DIR/index.html``, so the path a
     workflow uploads is the same whatever the number of changed digests.
     """
     import os
 
-    try:
-        from evalkit.report.index import write_report_html
-    except ImportError:
-        typer.echo("evalkit: note: --html needs the HTML report renderer, which this installation lacks; skipped", err=True)
-        return []
     from evalkit.report import build_report
+    from evalkit.report.index import write_report_html
 
     report = build_report(run, config)
     target = os.path.join(directory, f"{run.issues[0].issue.id}.html") if len(run.issues) == 1 else directory

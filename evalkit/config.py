@@ -302,7 +302,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
     severity_table = _table(data, "severity", where)
     severity_where = _where(source, _subtable(table, "severity"))
     severity: dict[str, Severity] = {}
-    for code, level in _flatten(severity_table).items():
+    for code, level in flatten_dotted(severity_table).items():
         if not isinstance(level, str):
             raise ConfigError(
                 f'{severity_where}: {code!r} must be "info", "warning" or "error", got {_describe(level)}'
@@ -513,12 +513,12 @@ def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     return value
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"truncation": {"source": "warning"}}`` (an unquoted dotted key) -> ``{"truncation.source": "warning"}``."""
+def flatten_dotted(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"truncation": {"source": "warning"}}`` (an unquoted dotted TOML key) -> ``{"truncation.source": "warning"}``."""
     out: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, dict):
-            out.update(_flatten(value, f"{prefix}{key}."))
+            out.update(flatten_dotted(value, f"{prefix}{key}."))
         else:
             out[f"{prefix}{key}"] = value
     return out

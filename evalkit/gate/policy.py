@@ -32,6 +32,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from evalkit.config import flatten_dotted
 from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
@@ -385,24 +386,13 @@ def _count_table(data: Mapping[str, Any], key: str, where: str, known: list[str]
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: must be a table of category or code = number, got {_describe(raw)}")
     found: dict[str, int] = {}
-    for name, value in _flatten_codes(raw).items():
+    for name, value in flatten_dotted(raw).items():
         if name not in known:
             raise UnknownNameError(f"{where}: {unknown_name_message('category or code', name, known)}")
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"{where}: {name!r} must be a whole number of findings (0 or more), got {_describe(value)}")
         found[name] = value
     return found
-
-
-def _flatten_codes(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"numbers": {"added": 3}}`` (an unquoted dotted key) -> ``{"numbers.added": 3}``."""
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            out.update(_flatten_codes(value, f"{prefix}{key}."))
-        else:
-            out[f"{prefix}{key}"] = value
-    return out
 
 
 def _choice(data: Mapping[str, Any], key: str, where: str, allowed: tuple[str, ...], default: str) -> str:

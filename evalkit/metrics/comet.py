@@ -47,6 +47,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from evalkit.errors import ConfigError, ModelUnavailableError
 from evalkit.metrics.base import Metric, Score, register_metric
 from evalkit.records import Entry, Pair
+from evalkit.text.chars import clip
 
 __all__ = [
     "Comet",
@@ -325,8 +326,7 @@ def _missing_extra_message() -> str:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return (text[:200] + "…") if len(text) > 200 else (text or type(exc).__name__)
+    return clip(str(exc), 200, collapse_spaces=True) or type(exc).__name__
 
 
 # ------------------------------------------------------------------------------------------- the cache

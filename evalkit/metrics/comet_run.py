@@ -116,7 +116,6 @@ def _with_scores(
     metric: Comet,
 ) -> IssueResult:
     """One issue with its segments' scores folded into pair, entry and issue scores."""
-    from evalkit.metrics.bootstrap import bootstrap_intervals
     from evalkit.metrics.comet import weighted_mean
 
     by_entry: dict[int, list[tuple[int | None, Segment, SegmentScore]]] = {}
@@ -143,24 +142,36 @@ def _with_scores(
                     pair_scores[p][key] = sc.value
         entries[k] = replace(er, scores=entry_scores, pair_scores=tuple(pair_scores))
 
-    def mean(row: Sequence[float]) -> float:
-        return row[0] / row[1] if row[1] else float("nan")
+    issue_scores = {**result.scores, **system_scores(rows, metric, bootstrap)}
+    return replace(result, entries=tuple(entries), scores=issue_scores)
+
+
+def system_scores(
+    rows: dict[str, list[list[float]]], metric: Comet, bootstrap: BootstrapSettings
+) -> dict[str, CorpusScore]:
+    """One :class:`CorpusScore` per COMET key from ``[score × weight, weight]`` rows (one per unit that the
+    bootstrap resamples: an entry, a triples row): the weighted mean, with its interval."""
+    from evalkit.metrics.bootstrap import bootstrap_intervals
 
     present = {key: r for key, r in rows.items() if r}
-    intervals = bootstrap_intervals(present, {key: mean for key in present}, bootstrap)
+    intervals = bootstrap_intervals(present, {key: _ratio for key in present}, bootstrap)
     signatures = metric.signatures
-    issue_scores = dict(result.scores)
-    for key, key_rows in present.items():
-        totals = [sum(column) for column in zip(*key_rows)]
-        issue_scores[key] = CorpusScore(
+    return {
+        key: CorpusScore(
             metric=key,
-            value=mean(totals),
+            value=_ratio([sum(column) for column in zip(*key_rows)]),
             n=len(key_rows),
             higher_is_better=True,
             signature=signatures.get(key, metric.signature()),
             ci=intervals.get(key),
         )
-    return replace(result, entries=tuple(entries), scores=issue_scores)
+        for key, key_rows in sorted(present.items())
+    }
+
+
+def _ratio(row: Sequence[float]) -> float:
+    """Weighted mean from summed ``[score × weight, weight]``; NaN when nothing was summed."""
+    return row[0] / row[1] if row[1] else float("nan")
 
 
 def _run_info(
@@ -202,7 +213,6 @@ def score_rows(
     Returns one ``{comet or comet-qe: value}`` per row, the system scores (the plain mean of the rows,
     as ``comet-score`` reports it, with a bootstrap interval over rows) and what was done.
     """
-    from evalkit.metrics.bootstrap import bootstrap_intervals
     from evalkit.metrics.comet import Segment
 
     segments = [Segment(src, mt, ref, weight=1.0) for src, mt, ref in rows]
@@ -212,22 +222,5 @@ def score_rows(
     for sc in scores:
         if sc is not None:
             columns.setdefault(sc.metric, []).append([sc.value, 1.0])
-
-    def mean(row: Sequence[float]) -> float:
-        return row[0] / row[1] if row[1] else float("nan")
-
-    intervals = bootstrap_intervals(columns, {key: mean for key in columns}, bootstrap)
-    signatures = metric.signatures
-    system = {
-        key: CorpusScore(
-            metric=key,
-            value=mean([sum(c) for c in zip(*key_rows)]),
-            n=len(key_rows),
-            higher_is_better=True,
-            signature=signatures.get(key, metric.signature()),
-            ci=intervals.get(key),
-        )
-        for key, key_rows in sorted(columns.items())
-    }
     plan = [(0, k, None, seg) for k, seg in enumerate(segments)]
-    return per_row, system, _run_info(metric, plan, scores, "rows")
+    return per_row, system_scores(columns, metric, bootstrap), _run_info(metric, plan, scores, "rows")

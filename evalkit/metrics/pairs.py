@@ -55,13 +55,6 @@ def pair_scores(
     return tuple(best.get(k, {}) for k in range(len(pairs)))
 
 
-def pair_chrf(
-    translation: str, pairs: Sequence[Pair], references: Sequence[str], chrf: Metric
-) -> tuple[Mapping[str, float], ...]:
-    """``{"chrf": value}`` per pair: :func:`pair_scores` with chrF alone."""
-    return pair_scores(translation, pairs, references, {"chrf": chrf})
-
-
 def pair_reference_texts(translation: str, pairs: Sequence[Pair], reference: str) -> list[str | None]:
     """The reference sentence(s) matched to each pair's Chinese, or ``None`` (no Chinese, or no match).
 

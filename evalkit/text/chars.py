@@ -27,6 +27,12 @@ def ends_mid_sentence(text: str) -> bool:
     return bool(stripped) and not stripped.endswith(ZH_SENTENCE_END) and not stripped.endswith(("$", "】", "》"))
 
 
+def fit(text: str, limit: int) -> str:
+    """``text`` cut so that it is at most ``limit`` characters long, the closing "…" included (for
+    outputs with a hard length limit, where :func:`clip`'s ``width`` plus one would not do)."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
 def clip(text: str, width: int = 60, *, collapse_spaces: bool = False) -> str:
     """``text`` cut to ``width`` characters plus "…" for a message (whitespace runs collapsed if asked)."""
     if collapse_spaces:

@@ -9,7 +9,7 @@ import pytest
 from evalkit.config import Config
 from evalkit.metrics.apply import ReferenceScorer
 from evalkit.metrics.bootstrap import BootstrapSettings
-from evalkit.metrics.pairs import pair_chrf, pair_scores
+from evalkit.metrics.pairs import pair_scores
 from evalkit.metrics.sacrebleu_metrics import ChrF
 from evalkit.metrics.sentences import align_to_reference, dice, sentence_groups
 from evalkit.pipeline import score
@@ -53,7 +53,7 @@ def pairs_for(*sentences: str) -> tuple[str, list[Pair]]:
 def test_pair_scores():
     text, pairs = pairs_for(A, UNRELATED, C)
     pairs.append(Pair("1-0", (5, 9), None, 0.0, 0.5))  # an omission: no Chinese, no score
-    scores = pair_chrf(text, pairs, [A + B + C], ChrF())
+    scores = pair_scores(text, pairs, [A + B + C], {"chrf": ChrF()})
     assert scores[0] == {"chrf": 100.0} and scores[2] == {"chrf": 100.0}
     assert scores[1] == {"chrf": 0.0}  # matches no reference sentence: an addition
     assert scores[3] == {}
@@ -62,9 +62,9 @@ def test_pair_scores():
 def test_pair_scores_take_the_best_reference_and_share_a_group():
     text, pairs = pairs_for(A, B)
     merged = "我们提出一种新的稀疏适配器方法，该方法只训练百分之三的参数。"
-    (first, second) = pair_chrf(text, pairs, [merged], ChrF())
+    (first, second) = pair_scores(text, pairs, [merged], {"chrf": ChrF()})
     assert first == second and 50 < first["chrf"] < 100  # the two pairs form one group against one sentence
-    best = pair_chrf(text, pairs, [merged, A + B], ChrF())
+    best = pair_scores(text, pairs, [merged, A + B], {"chrf": ChrF()})
     assert best == ({"chrf": 100.0}, {"chrf": 100.0})
 
 

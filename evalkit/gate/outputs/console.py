@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from evalkit.gate.outputs.github import annotations
-from evalkit.gate.outputs.text import clip, one_line
+from evalkit.gate.outputs.text import one_line
+from evalkit.text.chars import fit
 
 
 def render_console(report: dict[str, Any], *, github: bool = False) -> Iterator[str]:
@@ -60,13 +61,13 @@ def render_console(report: dict[str, Any], *, github: bool = False) -> Iterator[
 
 def _issue_reason(issue: dict[str, Any], reason: dict[str, Any]) -> str:
     where = f"{issue['path']}:{reason['line']}" if reason["line"] else issue["path"]
-    return f"{where}: {_status(reason)}{reason['code']}: {clip(reason['message'], 400)}{_waiver(reason)}"
+    return f"{where}: {_status(reason)}{reason['code']}: {fit(reason['message'], 400)}{_waiver(reason)}"
 
 
 def _entry_reason(issue: dict[str, Any], entry: dict[str, Any], reason: dict[str, Any]) -> str:
     subject = f"[^{entry['ref']}] arXiv {entry['arxiv_id']}" if entry["arxiv_id"] else f"[^{entry['ref']}]"
     line = reason["line"] or entry["line"]
-    return f"{issue['path']}:{line}: {_status(reason)}{subject}: {reason['code']}: {clip(reason['message'], 400)}{_waiver(reason)}"
+    return f"{issue['path']}:{line}: {_status(reason)}{subject}: {reason['code']}: {fit(reason['message'], 400)}{_waiver(reason)}"
 
 
 def _status(reason: dict[str, Any]) -> str:
@@ -75,7 +76,7 @@ def _status(reason: dict[str, Any]) -> str:
 
 def _waiver(reason: dict[str, Any]) -> str:
     w = reason["waiver"]
-    return f" (until {w['expires']}, {_where(w)}: {clip(w['reason'], 200)})" if w else ""
+    return f" (until {w['expires']}, {_where(w)}: {fit(w['reason'], 200)})" if w else ""
 
 
 def _regression_lines(regression: dict[str, Any]) -> Iterator[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Iterator
 
-from evalkit.gate.outputs.text import clip
+from evalkit.text.chars import fit
 
 #: The runner shows only the first few annotations of each level per step in the UI; all of them stay in
 #: the log. Messages are clipped so a huge evidence string does not flood the log either.
@@ -39,7 +39,7 @@ def command(level: str, message: str, *, file: str | None = None, line: int | No
     if title:
         props.append(f"title={escape_property(title)}")
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
-    return f"{head}::{escape_data(clip(message, MESSAGE_LIMIT))}"
+    return f"{head}::{escape_data(fit(message, MESSAGE_LIMIT))}"
 
 
 def workspace_path(path: str) -> str:

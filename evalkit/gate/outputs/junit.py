@@ -12,7 +12,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from evalkit.gate.outputs.text import clip, xml_text
+from evalkit.gate.outputs.text import xml_text
+from evalkit.text.chars import fit
 
 
 def render_junit(report: dict[str, Any]) -> str:
@@ -24,11 +25,11 @@ def render_junit(report: dict[str, Any]) -> str:
         cases = fails = 0
         for entry in issue["entries"]:
             cases += 1
-            label = " ".join(x for x in (f"[^{entry['ref']}]", entry["arxiv_id"], clip(entry["title_en"] or entry["title_zh"], 120)) if x)
+            label = " ".join(x for x in (f"[^{entry['ref']}]", entry["arxiv_id"], fit(entry["title_en"] or entry["title_zh"], 120)) if x)
             case = _element(suite, "testcase", classname=issue["path"], name=label, file=issue["path"], line=str(entry["line"]))
             failing = [r for r in entry["reasons"] if r["status"] == "fail"]
             for reason in failing:
-                failure = _element(case, "failure", message=clip(reason["message"], 500), type=reason["code"])
+                failure = _element(case, "failure", message=fit(reason["message"], 500), type=reason["code"])
                 failure.text = xml_text(f"{issue['path']}:{reason['line'] or entry['line']}: {reason['code']}: {reason['message']}")
             if failing:
                 fails += 1
@@ -41,7 +42,7 @@ def render_junit(report: dict[str, Any]) -> str:
             case = _element(suite, "testcase", classname=issue["path"], name="issue", file=issue["path"], line="1")
             failing = [r for r in issue["reasons"] if r["status"] == "fail"]
             for reason in failing:
-                failure = _element(case, "failure", message=clip(reason["message"], 500), type=reason["code"])
+                failure = _element(case, "failure", message=fit(reason["message"], 500), type=reason["code"])
                 failure.text = xml_text(f"{issue['path']}: {reason['code']}: {reason['message']}")
             if failing:
                 fails += 1
@@ -54,7 +55,7 @@ def render_junit(report: dict[str, Any]) -> str:
         suite = _element(root, "testsuite", name="inputs")
         for problem in report["errors"]:
             case = _element(suite, "testcase", classname="inputs", name=problem["path"], file=problem["path"])
-            error = _element(case, "error", message=clip(problem["message"], 500), type="input")
+            error = _element(case, "error", message=fit(problem["message"], 500), type="input")
             error.text = xml_text(f"{problem['path']}:{problem['line'] or ''}: {problem['message']}")
         suite.set("tests", str(len(report["errors"])))
         suite.set("failures", "0")

@@ -16,7 +16,7 @@ import os
 from typing import Any
 from urllib.parse import quote
 
-from evalkit.gate.outputs.text import clip
+from evalkit.text.chars import fit
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -47,7 +47,7 @@ def render_sarif(report: dict[str, Any]) -> str:
             {
                 "ruleId": "input",
                 "level": "error",
-                "message": {"text": clip(problem["message"], 2000)},
+                "message": {"text": fit(problem["message"], 2000)},
                 "locations": [_location(problem["path"], problem["line"] or 1)],
             }
         )
@@ -87,14 +87,14 @@ def _result(path: str, entry: dict[str, Any] | None, reason: dict[str, Any]) -> 
     result: dict[str, Any] = {
         "ruleId": reason["code"],
         "level": "error" if reason["status"] == "fail" else "note",
-        "message": {"text": clip(prefix + reason["message"], 2000)},
+        "message": {"text": fit(prefix + reason["message"], 2000)},
         "locations": [_location(path, line)],
         "partialFingerprints": {"evalkitReason/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()},
     }
     waiver = reason["waiver"]
     if waiver is not None:
         result["suppressions"] = [
-            {"kind": "external", "status": "accepted", "justification": clip(f"{waiver['reason']} (until {waiver['expires']})", 1000)}
+            {"kind": "external", "status": "accepted", "justification": fit(f"{waiver['reason']} (until {waiver['expires']})", 1000)}
         ]
     return result
 

@@ -6,6 +6,8 @@ import html
 import re
 import unicodedata
 
+from evalkit.text.chars import fit
+
 #: Characters XML 1.0 cannot hold at all, even escaped (C0 controls but tab, newline and return; surrogates;
 #: U+FFFE/U+FFFF). ElementTree writes them unchanged and the file no longer parses, so they are replaced.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -28,15 +30,10 @@ def one_line(text: str) -> str:
     return "".join(out)
 
 
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
-
-
 def markdown_text(text: str, limit: int = 300) -> str:
     """Untrusted text as inline Markdown: one line, clipped, HTML special characters as entities and
     Markdown punctuation backslash-escaped (``|`` too, so it is safe in a table cell)."""
-    escaped = html.escape(clip(one_line(text), limit), quote=False)
+    escaped = html.escape(fit(one_line(text), limit), quote=False)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from evalkit.report.html import charts
 from evalkit.report.html.assets import format_number, json_for_script, render_page
+from evalkit.text.chars import fit
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 STATUS_RANK = {"pass": 0, "warn": 1, "fail": 2}
@@ -95,11 +96,6 @@ def strip_ref(message: str, ref: Any) -> str:
     """The message without its ``[^N]: `` prefix, which the page already shows beside it."""
     prefix = f"[^{ref}]: "
     return message[len(prefix):] if message.startswith(prefix) else message
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def worst_first(findings: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -200,7 +196,7 @@ def entry_row(index: int, entry: Mapping[str, Any], metrics: Sequence[Metric]) -
         infos=counts["info"],
         chips=tuple(chips.items()),
         codes=" ".join(sorted(chips)),
-        message=clip(message, ROW_MESSAGE),
+        message=fit(message, ROW_MESSAGE),
         message_full=message,
         scores=tuple(score_cell(m, scores.get(m.name)) for m in metrics),
         similarity=mean_similarity(entry),
