@@ -501,7 +501,7 @@ def gate(
         written = []
         for target, render in ((report_file, "json"), (junit, "junit"), (sarif, "sarif"), (summary, "markdown")):
             if target is not None:
-                write_text(target, _gate_output(report, render))
+                write_text(target, _gate_output(report, render, outcome))
                 written.append(target)
         if in_github:
             target = append_step_summary(_gate_output(report, "markdown"))
@@ -522,16 +522,18 @@ def gate(
     raise typer.Exit(EXIT_ERROR if verdict == "error" else EXIT_GATE_FAILED if verdict == "fail" else EXIT_OK)
 
 
-def _gate_output(report: dict, kind: str) -> str:
-    """A gate report rendered as ``json``, ``junit``, ``sarif`` or ``markdown``."""
+def _gate_output(report: dict, kind: str, outcome=None) -> str:  # type: ignore[no-untyped-def]
+    """A gate report rendered as ``json``, ``junit``, ``sarif`` or ``markdown`` (JUnit takes the run's time
+    from ``outcome``, the :class:`~evalkit.gate.run.GateRun`)."""
     if kind == "json":
         from evalkit.gate.report import dumps_gate_report
 
         return dumps_gate_report(report)
     if kind == "junit":
-        from evalkit.gate.outputs.junit import render_junit
+        from evalkit.gate.outputs.junit import RunTime, render_junit
 
-        return render_junit(report)
+        timing = RunTime(outcome.started, outcome.seconds) if outcome is not None and outcome.started else None
+        return render_junit(report, timing)
     if kind == "sarif":
         from evalkit.gate.outputs.sarif import render_sarif
 
