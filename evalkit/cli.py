@@ -580,7 +580,7 @@ def export(
     report: Annotated[str, typer.Argument(help="A JSON report written by evalkit score --format json.")],
     to: Annotated[str, typer.Option("--to", help="Directory for entries.parquet, pairs.parquet and dataset/.")],
 ) -> None:
-    """Export a report's entry and sentence-pair tables as Parquet and a Hugging Face dataset (the data extra)."""
+    """Export a report's entry, sentence-pair and finding tables as Parquet and a Hugging Face dataset (the data extra)."""
     from evalkit.errors import EvalkitError
 
     try:
@@ -591,7 +591,7 @@ def export(
         _fail(str(exc))
     except ImportError as exc:
         _fail(f"export needs the data extra (pandas, pyarrow, datasets): pip install 'evalkit[data]' ({exc.name} missing)")
-    typer.echo(f"wrote {counts['entries']} entries and {counts['pairs']} pairs to {to}")
+    typer.echo(f"wrote {counts['entries']} entries, {counts['pairs']} pairs and {counts['findings']} findings to {to}")
 
 
 class RenderFormat(str, Enum):
