@@ -501,7 +501,7 @@ def gate(
         written = []
         for target, render in ((report_file, "json"), (junit, "junit"), (sarif, "sarif"), (summary, "markdown")):
             if target is not None:
-                write_text(target, _gate_output(report, render))
+                write_text(target, _gate_output(report, render, outcome))
                 written.append(target)
         if in_github:
             target = append_step_summary(_gate_output(report, "markdown"))
@@ -522,16 +522,18 @@ def gate(
     raise typer.Exit(EXIT_ERROR if verdict == "error" else EXIT_GATE_FAILED if verdict == "fail" else EXIT_OK)
 
 
-def _gate_output(report: dict, kind: str) -> str:
-    """A gate report rendered as ``json``, ``junit``, ``sarif`` or ``markdown``."""
+def _gate_output(report: dict, kind: str, outcome=None) -> str:  # type: ignore[no-untyped-def]
+    """A gate report rendered as ``json``, ``junit``, ``sarif`` or ``markdown`` (JUnit takes the run's time
+    from ``outcome``, the :class:`~evalkit.gate.run.GateRun`)."""
     if kind == "json":
         from evalkit.gate.report import dumps_gate_report
 
         return dumps_gate_report(report)
     if kind == "junit":
-        from evalkit.gate.outputs.junit import render_junit
+        from evalkit.gate.outputs.junit import RunTime, render_junit
 
-        return render_junit(report)
+        timing = RunTime(outcome.started, outcome.seconds) if outcome is not None and outcome.started else None
+        return render_junit(report, timing)
     if kind == "sarif":
         from evalkit.gate.outputs.sarif import render_sarif
 
@@ -578,7 +580,7 @@ def export(
     report: Annotated[str, typer.Argument(help="A JSON report written by evalkit score --format json.")],
     to: Annotated[str, typer.Option("--to", help="Directory for entries.parquet, pairs.parquet and dataset/.")],
 ) -> None:
-    """Export a report's entry and sentence-pair tables as Parquet and a Hugging Face dataset (the data extra)."""
+    """Export a report's entry, sentence-pair and finding tables as Parquet and a Hugging Face dataset (the data extra)."""
     from evalkit.errors import EvalkitError
 
     try:
@@ -589,7 +591,7 @@ def export(
         _fail(str(exc))
     except ImportError as exc:
         _fail(f"export needs the data extra (pandas, pyarrow, datasets): pip install 'evalkit[data]' ({exc.name} missing)")
-    typer.echo(f"wrote {counts['entries']} entries and {counts['pairs']} pairs to {to}")
+    typer.echo(f"wrote {counts['entries']} entries, {counts['pairs']} pairs and {counts['findings']} findings to {to}")
 
 
 class RenderFormat(str, Enum):

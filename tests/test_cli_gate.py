@@ -6,6 +6,7 @@ this repository changes what the gate does.
 
 from __future__ import annotations
 
+import datetime
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -123,7 +124,13 @@ def test_output_files(work):
         assert f"evalkit: wrote out/{name}" in result.stderr
     report = json.loads((work / "out" / "gate.json").read_text(encoding="utf-8"))
     assert report["schema"] == "evalkit.gate/1" and report["verdict"] == "fail"
-    assert ET.parse(work / "out" / "junit.xml").getroot().get("failures") == "2"
+    junit = ET.parse(work / "out" / "junit.xml").getroot()
+    assert junit.get("failures") == "2"
+    # the run's real start (UTC) and wall time, not a placeholder
+    started = datetime.datetime.strptime(junit.find("testsuite").get("timestamp"), "%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    assert datetime.timedelta(0) <= now - started < datetime.timedelta(hours=1)
+    assert float(junit.get("time")) > 0 and all(c.get("time") for c in junit.iter("testcase"))
     assert json.loads((work / "out" / "gate.sarif").read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert "evalkit gate failed" in (work / "out" / "summary.md").read_text(encoding="utf-8")
     assert not list((work / "out").glob(".*.tmp"))  # written atomically, nothing left behind

@@ -8,7 +8,7 @@ from __future__ import annotations
 from evalkit.checks.base import CHECKS, Check, CodeSpec, register_check
 from evalkit.registry import import_submodules
 
-__all__ = ["CHECKS", "Check", "CodeSpec", "all_codes", "load_checks", "register_check"]
+__all__ = ["CHECKS", "Check", "CodeSpec", "all_codes", "checks_by_code", "load_checks", "register_check"]
 
 _loaded = False
 
@@ -25,4 +25,10 @@ def load_checks() -> None:
 def all_codes() -> dict[str, CodeSpec]:
     """Every code any registered check can emit, by code."""
     load_checks()
-    return {spec.code: spec for check in CHECKS for spec in check.codes}
+    return {code: spec for code, (_, spec) in checks_by_code().items()}
+
+
+def checks_by_code() -> dict[str, tuple[type[Check], CodeSpec]]:
+    """Every code any registered check can emit, with the check that emits it (for its documentation)."""
+    load_checks()
+    return {spec.code: (check, spec) for check in CHECKS for spec in check.codes}

@@ -53,12 +53,19 @@ class GateRun:
     report: dict[str, Any]
     waivers_path: str | None
     history_path: str | None
+    #: when the run started (UTC) and its wall time: for JUnit's ``timestamp``/``time``, never in ``report``
+    #: (which stays byte-identical for the same inputs)
+    started: datetime.datetime | None = None
+    seconds: float = 0.0
 
 
 def run_gate(paths: Sequence[str], config: Config, options: GateOptions | None = None) -> GateRun:
     """Score ``paths`` with ``config`` and apply its gate policy, waivers and (if asked) history."""
+    import time
+
     from evalkit.pipeline import score
 
+    started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
     options = options or GateOptions()
     policy = policy_from_config(config)
     waivers_path = _waivers_path(policy, options)
@@ -88,7 +95,8 @@ def run_gate(paths: Sequence[str], config: Config, options: GateOptions | None =
     if history_path is not None:
         result, history_info = _use_history(result, policy, waivers, today, history_path, baseline, options)
     report = build_gate_report(result, history=history_info)
-    return GateRun(run=run, result=result, report=report, waivers_path=waivers_path, history_path=history_path)
+    return GateRun(run=run, result=result, report=report, waivers_path=waivers_path, history_path=history_path,
+                   started=started, seconds=time.perf_counter() - clock)
 
 
 def _use_history(

