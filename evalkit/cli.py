@@ -560,19 +560,26 @@ def _gate_html(run, config, directory: str) -> list[str]:  # type: ignore[no-unt
 
 
 def _read_path_list(source: str) -> list[str]:
-    """Paths from a file (or stdin): NUL-separated if the text holds a NUL, else one per line."""
-    from evalkit.errors import ConfigError
+    """Paths from a file (or stdin): NUL-separated if the list holds a NUL, else one per line.
+
+    The list is read as bytes and each name decoded on its own, as the system decodes file names
+    (undecodable bytes kept as surrogates): a name that is not UTF-8 then becomes one input error of
+    the run, not a refusal of the whole list.
+    """
+    import os
+
+    from evalkit.errors import ConfigError, os_error_reason
 
     try:
         if source == "-":
-            text = sys.stdin.read()
+            data = sys.stdin.buffer.read()
         else:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"--paths-from {source}: cannot read the list of paths: {getattr(exc, 'strerror', None) or exc}") from None
-    items = text.split("\0") if "\0" in text else text.splitlines()
-    return [item for item in (i.strip("\r\n") for i in items) if item.strip()]
+            with open(source, "rb") as fh:
+                data = fh.read()
+    except OSError as exc:
+        raise ConfigError(f"--paths-from {source}: cannot read the list of paths: {os_error_reason(exc)}") from None
+    items = data.split(b"\0") if b"\0" in data else data.splitlines()
+    return [os.fsdecode(item) for item in (i.strip(b"\r\n") for i in items) if item.strip()]
 
 
 @app.command()

@@ -44,3 +44,19 @@ class ModelUnavailableError(EvalkitError):
     Hugging Face cache, unset ``HF_HUB_OFFLINE``, install the ``comet`` extra). The pipeline marks the
     metric "not computed" with it; where the user required the metric, the CLI exits 2.
     """
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why an operating-system call on a file failed, in the words evalkit's messages use.
+
+    The common cases get short fixed phrases ("no such file or directory", "permission denied"); the
+    rest the system's own text, lower-cased to read inside a sentence ("file name too long").
+    """
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]

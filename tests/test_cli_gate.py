@@ -177,3 +177,28 @@ def test_html_report(work):
     else:
         assert [p.name for p in pages] == [NAME.replace(".md", ".html")]
         assert f"evalkit: wrote html/{NAME.replace('.md', '.html')}" in result.stderr
+
+
+def test_one_unusable_input_is_an_input_error_and_the_rest_is_gated(work):
+    long_name = "a" * 300 + ".md"  # the system refuses the name, for root too
+    result = gate("good.md", long_name)
+    assert result.exit_code == 2 and "1 issue(s)" in result.stdout
+    assert f"evalkit: {long_name}: cannot read: file name too long" in result.stderr
+    assert "cannot write" not in result.stderr
+
+
+def test_a_megabyte_line_in_paths_from_is_one_input_error(work):
+    (work / "list").write_bytes(b"good.md\n" + b"b" * 10_000_000 + b"\n")
+    result = gate("--paths-from", "list")
+    assert result.exit_code == 2 and "1 issue(s)" in result.stdout
+    (line,) = [line for line in result.stderr.splitlines() if "bbbb" in line]
+    assert "name too long" in line and "10,000,000 characters" in line and len(line) < 300
+    assert "cannot write" not in result.stderr
+
+
+@pytest.mark.parametrize("separator", [b"\n", b"\0"])
+def test_a_name_that_is_not_utf8_in_paths_from_refuses_only_itself(work, separator):
+    (work / "list").write_bytes(separator.join([b"good.md", b"caf\xe9.md", NAME.encode()]) + separator)
+    result = gate("--paths-from", "list")
+    assert result.exit_code == 2 and "2 issue(s)" in result.stdout
+    assert "evalkit: caf\\xe9.md: the file name is not valid UTF-8" in result.stderr

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from evalkit.errors import InputError
+from evalkit.errors import InputError, os_error_reason
 
 #: Largest input read by default. The largest real digest is ~2 MB; 20 MB leaves ample room while
 #: keeping memory bounded on hostile input.
@@ -61,14 +61,10 @@ def _read_bytes(path: str, max_size: int) -> bytes:
                 "being read?); raise the limit with --max-file-size if this is intended",
             )
         return data
-    except FileNotFoundError:
-        raise InputError(path, "no such file or directory") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        raise InputError(path, os_error_reason(exc)) from None
+    except OSError as exc:  # a name too long, a symlink loop, an I/O error: this input only
+        raise InputError(path, f"cannot read: {os_error_reason(exc)}") from None
 
 
 def decode(path: str, data: bytes) -> SourceText:
