@@ -7,7 +7,11 @@ scores (:class:`~evalkit.gate.facts.EntryFacts`), so failures can be recomputed 
 
 Concurrency: the file is in WAL mode and every append is one ``BEGIN IMMEDIATE`` transaction, so two gate
 runs appending at the same time are serialised by SQLite's write lock (the second waits up to
-:data:`BUSY_TIMEOUT_S`) and neither loses rows. Re-recording an issue with the same path and content is a
+:data:`BUSY_TIMEOUT_S`) and neither loses rows. Switching a new file to WAL is retried for as long: SQLite
+fails that switch at once, without its busy handler, while another process holds the write lock of the
+file it is creating too. Reading (``--baseline`` without ``--record``) opens the file read-only, so a
+history on a read-only checkout or mount can serve as a baseline, and a read never changes the file.
+A SQLite file that holds other tables (the COMET score cache, say) is refused, never extended. Re-recording an issue with the same path and content is a
 no-op (``UNIQUE(path, digest)``), so re-running a CI job does not double-count it.
 """
 
@@ -17,9 +21,11 @@ import datetime
 import json
 import os
 import sqlite3
+import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from evalkit.errors import EvalkitError
 from evalkit.gate.facts import EntryFacts, IssueFacts
@@ -54,6 +60,9 @@ CREATE INDEX IF NOT EXISTS issues_series ON issues (series, date, id);
 """
 
 
+T = TypeVar("T")
+
+
 class HistoryError(EvalkitError):
     """The history file cannot be opened, read or written (the message names the file)."""
 
@@ -72,6 +81,7 @@ class History:
     def __init__(self, path: str) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        self._writable = False
 
     def __enter__(self) -> "History":
         return self
@@ -190,39 +200,104 @@ class History:
     # --- connection --------------------------------------------------------------------------------
 
     def _connect(self, *, create: bool) -> sqlite3.Connection:
-        if self._db is not None:
+        """The connection: read-write (the file and its tables made if missing) when ``create``, else
+        read-only. A read-only one is replaced when a write is asked for."""
+        if self._db is not None and (self._writable or not create):
             return self._db
+        self.close()
         try:
-            if create:
-                parent = os.path.dirname(self.path)
-                if parent:
-                    os.makedirs(parent, exist_ok=True)
-            elif not self.exists():
-                raise HistoryError(f"no history at {self.path}")
-            # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE), not by the module.
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                # Some file systems (network mounts) refuse WAL; the rollback journal is still safe, only slower.
-                db.execute("PRAGMA journal_mode = DELETE")
-            with _write(db):
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                if row is None:
-                    db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                elif row[0] != str(SCHEMA_VERSION):
-                    raise HistoryError(
-                        f"{self.path}: history schema {row[0]}, this evalkit reads {SCHEMA_VERSION}; use a new history file"
-                    )
+            db = self._open_for_writing() if create else self._open_for_reading()
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"cannot open history {self.path}: {exc}") from None
         except OSError as exc:
             raise HistoryError(f"cannot open history {self.path}: {exc.strerror or exc}") from None
-        self._db = db
+        self._db, self._writable = db, create
         return db
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        parent = os.path.dirname(self.path)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        # isolation_level=None: transactions are opened explicitly (BEGIN IMMEDIATE), not by the module.
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            mode = _retry_while_busy(lambda: db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            if str(mode).lower() != "wal":
+                # Some file systems (network mounts) refuse WAL; the rollback journal is still safe, only slower.
+                db.execute("PRAGMA journal_mode = DELETE")
+            with _write(db):
+                if self._check_tables(db):
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        if not self.exists():
+            raise HistoryError(f"no history at {self.path}")
+        uri = f"file:{urllib.parse.quote(os.path.abspath(self.path))}"
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            empty = self._check_tables(db)
+        except sqlite3.OperationalError:
+            # A WAL file in a directory we cannot write: SQLite cannot make the shared-memory file a reader
+            # needs. Nobody can be writing through this path then, so the file may be read as immutable.
+            db.close()
+            db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+            empty = self._check_tables(db)
+        if empty:
+            db.close()
+            raise HistoryError(f"{self.path}: an empty SQLite file, not a history yet; record into it first (--record)")
+        return db
+
+    def _check_tables(self, db: sqlite3.Connection) -> bool:
+        """Refuse a file that is not an evalkit history of this schema; ``True`` when it has no tables yet."""
+        tables = {str(row[0]) for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables.discard("sqlite_sequence")
+        if not tables:
+            return True
+        if not {"meta", "issues"} <= tables:
+            raise HistoryError(
+                f"{self.path} is not an evalkit history: it holds the tables {', '.join(sorted(tables))}"
+                " (a COMET score cache or another tool's database?); give --history a file of its own"
+            )
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            raise HistoryError(
+                f"{self.path}: history schema {row[0] if row else 'unknown'}, this evalkit reads {SCHEMA_VERSION};"
+                " use a new history file"
+            )
+        return False
+
+
+def _retry_while_busy(operation: Callable[[], T]) -> T:
+    """``operation()``, retried while SQLite answers "database is locked", for up to :data:`BUSY_TIMEOUT_S`.
+
+    For the statements SQLite does not retry itself: changing the journal mode needs an exclusive lock,
+    and SQLite gives up at once (to avoid a deadlock) when another connection holds the write lock.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.002
+    while True:
+        try:
+            return operation()
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or time.monotonic() >= deadline:
+                raise
+        _pause(delay)
+        delay = min(delay * 2, 0.2)
+
+
+def _pause(seconds: float) -> None:
+    """Wait between two tries (its own function so a test can tell that a try was repeated)."""
+    time.sleep(seconds)
+
 
 @contextmanager
 def _write(db: sqlite3.Connection) -> Iterator[None]:

@@ -128,6 +128,89 @@ def test_two_processes_appending_at_once_lose_nothing(tmp_path):
     assert paths == sorted(f"{tag}-{k}.md" for tag in ("a", "b") for k in range(count))
 
 
+def test_setting_wal_while_another_connection_holds_the_write_lock_waits(tmp_path, monkeypatch):
+    """The cause of "database is locked" on a new history: PRAGMA journal_mode = WAL fails at once, busy
+    timeout or not, while another process holds the write lock of the new file (it is creating it
+    too). Here a connection holds that lock; the history must wait for it, then open."""
+    import threading
+
+    import evalkit.gate.history as history_module
+
+    path = str(tmp_path / "history.sqlite")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    waited = threading.Event()
+    real_pause = history_module._pause
+
+    def pause(seconds: float) -> None:
+        waited.set()  # the opener met the lock and is waiting, not failing
+        real_pause(seconds)
+
+    monkeypatch.setattr(history_module, "_pause", pause)
+    outcome: list[object] = []
+
+    def open_history() -> None:
+        try:
+            with History(path) as history:
+                append(history, synthetic_issue(0, 5, name="a.md"))
+                outcome.append(history.count())
+        except Exception as exc:  # noqa: BLE001 - handed to the main thread's assertion
+            outcome.append(exc)
+
+    opener = threading.Thread(target=open_history)
+    opener.start()
+    while opener.is_alive() and not waited.wait(0.05):
+        pass
+    holder.execute("ROLLBACK")
+    holder.close()
+    opener.join(timeout=120)
+    assert outcome == [1]
+    assert waited.is_set()
+
+
+_CREATOR = textwrap.dedent(
+    """
+    import multiprocessing, os, sys
+    sys.path.insert(0, {root!r})
+    from evalkit.gate.history import History
+    from tests.gate.util import synthetic_issue
+
+    def create(path, barrier, tag):
+        barrier.wait()  # every process opens the same new file at the same moment
+        with History(path) as history:
+            history.append([synthetic_issue(0, 3, name=f"{{tag}}.md")], tool_version="t", policy="p")
+
+    if __name__ == "__main__":
+        folder, rounds, width = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        context = multiprocessing.get_context("fork")
+        failures = 0
+        for r in range(rounds):
+            path = os.path.join(folder, f"h{{r}}.sqlite")
+            barrier = context.Barrier(width)
+            procs = [context.Process(target=create, args=(path, barrier, f"p{{k}}")) for k in range(width)]
+            for p in procs:
+                p.start()
+            for p in procs:
+                p.join()
+                failures += p.exitcode != 0
+            if History(path).count() != width:
+                failures += 1
+        print(failures)
+    """
+)
+
+
+def test_many_processes_creating_one_history_at_once_all_succeed(tmp_path):
+    """Before the fix 5-15% of the processes of this loop failed with "database is locked"."""
+    script = tmp_path / "creator.py"
+    script.write_text(_CREATOR.format(root=str(ROOT)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path), "15", "6"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0", done.stderr
+
+
 _BATCH_WRITER = textwrap.dedent(
     """
     import sys
@@ -171,3 +254,79 @@ def test_a_writer_killed_at_random_moments_leaves_whole_transactions(tmp_path):
             rows = list(history.rows())
         assert len(rows) % 5 == 0 and len(rows) > recorded  # whole batches only, and nothing lost
         recorded = len(rows)
+
+
+def test_reading_a_history_never_changes_it(tmp_path):
+    """A baseline read opens the file read-only: a rollback-journal history (written on a file system without
+    WAL, say) keeps its bytes, where opening it for writing would turn it into a WAL file."""
+    path = tmp_path / "h.sqlite"
+    with History(str(path)) as history:
+        append(history, synthetic_issue(0, 5, name="a.md", date="2026-01-02"))
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode = DELETE")
+    before = path.read_bytes()
+    with History(str(path)) as history:
+        assert history.count() == 1
+        assert len(history.baseline(synthetic_issue(1, 5, name="b.md", date="2026-01-03"), 3)) == 1
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.sqlite"]
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """Make a folder and the files in it read-only, for root too (the immutable attribute) where possible."""
+    import os
+    import shutil
+
+    sealed: list[Path] = []
+
+    def seal(folder: Path) -> None:
+        targets = [*folder.iterdir(), folder]
+        if os.geteuid() == 0:
+            chattr = shutil.which("chattr")
+            if chattr is None or subprocess.run([chattr, "+i", *map(str, targets)], capture_output=True).returncode:
+                pytest.skip("root ignores permission bits and chattr +i is not available here")
+            sealed.extend(targets)
+        else:
+            for target in targets:
+                target.chmod(0o555 if target.is_dir() else 0o444)
+        try:
+            (folder / "probe").write_text("x", encoding="utf-8")
+        except OSError:
+            return
+        pytest.skip("could not make the folder read-only")
+
+    yield seal
+    if sealed:
+        subprocess.run(["chattr", "-i", *map(str, sealed)], check=True)
+    for target in tmp_path.rglob("*"):
+        target.chmod(0o755 if target.is_dir() else 0o644)
+
+
+def test_a_read_only_history_serves_as_a_baseline(tmp_path, read_only):
+    folder = tmp_path / "reports"
+    path = str(folder / "history.sqlite")
+    with History(path) as history:
+        append(history, synthetic_issue(0, 5, name="a.md", date="2026-01-02"))
+    read_only(folder)
+    with History(path) as history:
+        assert history.count() == 1
+        assert [i.path for i in history.baseline(synthetic_issue(1, 5, name="b.md", date="2026-01-03"), 3)] == ["a.md"]
+        with pytest.raises(HistoryError, match="history.sqlite"):
+            append(history, synthetic_issue(1, 5, name="b.md"))
+
+
+def test_a_comet_cache_is_refused_as_history_and_left_as_it_was(tmp_path):
+    from evalkit.metrics.comet import ScoreCache
+
+    cache = ScoreCache(tmp_path / "cache")
+    cache.put_many([("k1", 0.5, False, "cpu")])
+    cache.close()
+    before = cache.path.read_bytes()
+    for use in (lambda h: h.count(), lambda h: h.baseline(synthetic_issue(0, 5, name="a.md"), 3), lambda h: append(h, synthetic_issue(0, 5, name="a.md"))):
+        with History(str(cache.path)) as history, pytest.raises(HistoryError, match="is not an evalkit history"):
+            use(history)
+    with sqlite3.connect(cache.path) as db:
+        tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    assert tables == ["checkpoints", "scores"]
+    assert cache.path.read_bytes() == before
