@@ -202,3 +202,26 @@ def test_a_name_that_is_not_utf8_in_paths_from_refuses_only_itself(work, separat
     result = gate("--paths-from", "list")
     assert result.exit_code == 2 and "2 issue(s)" in result.stdout
     assert "evalkit: caf\\xe9.md: the file name is not valid UTF-8" in result.stderr
+
+
+def test_a_full_disk_under_the_step_summary_names_it_and_leaves_it_whole(work, monkeypatch):
+    import errno
+    import os
+
+    summary = work / "step-summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    real_write, inode = os.write, summary.stat().st_ino
+
+    def write(fd, data):  # a disk that fills after 600 bytes of the append
+        if os.fstat(fd).st_ino != inode:
+            return real_write(fd, data)
+        if not getattr(write, "done", False):
+            write.done = True
+            return real_write(fd, bytes(data)[:600])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", write)
+    result = gate(NAME, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.exit_code == 2
+    assert f"cannot write {summary}: No space left on device" in result.stderr
+    assert summary.read_text(encoding="utf-8") == "earlier step\n"

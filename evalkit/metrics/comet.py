@@ -354,6 +354,33 @@ _CHUNK = 900
 _DB_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 
+#: SQLite result codes that describe the machine, not the file: a full disk, an I/O error, a lock held
+#: too long, a read-only or unopenable file. The cache is then turned off for the run and kept as it is.
+_ENVIRONMENT_CODES = frozenset(
+    getattr(sqlite3, name)
+    for name in (
+        "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_CANTOPEN",
+        "SQLITE_NOMEM", "SQLITE_PERM", "SQLITE_INTERRUPT", "SQLITE_NOLFS", "SQLITE_AUTH", "SQLITE_PROTOCOL",
+    )
+)
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the cache file itself is damaged (only then is it moved aside).
+
+    A full disk or an I/O error is not damage: the file is still good, and moving it aside would throw
+    away every cached score for good.
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF not in _ENVIRONMENT_CODES
+    # No code: raised by the sqlite3 module itself (stored text that is not UTF-8), or made by hand.
+    text = str(exc).lower()
+    return any(sign in text for sign in ("could not decode", "malformed", "not a database"))
+
+
 class ScoreCache:
     """COMET segment scores in one SQLite file, safe to share between processes.
 
@@ -361,7 +388,8 @@ class ScoreCache:
     Every row carries a checksum of its key and values: a row that fails it, or holds a non-finite
     score, is reported as missing (and counted in ``corrupt``) so the caller recomputes and overwrites
     it. A file that is not a database is moved aside and a fresh one started; if the cache cannot be
-    used at all (read-only directory, say) it turns itself off and says why in ``notices``.
+    used at all (read-only directory, full disk, I/O error) it turns itself off for the run, keeps the
+    file as it is, and says why in ``notices``.
     """
 
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
@@ -389,7 +417,7 @@ class ScoreCache:
                 self._conn, self._pid = conn, os.getpid()
                 return conn
             except _DB_ERRORS as exc:
-                if attempt == 1 and self._quarantine(exc):
+                if attempt == 1 and _is_damage(exc) and self._quarantine(exc):
                     continue
                 self._disable(f"COMET cache {self.path} unusable ({_one_line(exc)}); scoring without it")
                 return None
@@ -449,7 +477,7 @@ class ScoreCache:
                 return found
             except _DB_ERRORS as exc:
                 found.clear()
-                if attempt == 2 or not self._quarantine(exc):
+                if attempt == 2 or not _is_damage(exc) or not self._quarantine(exc):
                     self._disable(f"COMET cache {self.path} unreadable ({_one_line(exc)}); scoring without it")
                     return {}
         return found
@@ -481,7 +509,7 @@ class ScoreCache:
                     conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass  # the transaction may not have started; nothing to undo
-                if attempt == 2 or not self._quarantine(exc):
+                if attempt == 2 or not _is_damage(exc) or not self._quarantine(exc):
                     self._disable(f"COMET cache {self.path} unwritable ({_one_line(exc)}); scoring without it")
                     return
 

@@ -22,7 +22,8 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
     in place: renaming over it would replace the device with a file. The new file gets the usual
     permissions (``0666`` less the umask, or the old file's mode), not a temporary file's private ``0600``.
     A run killed outright (SIGKILL, power loss) cannot remove its temporary file (``.NAME.PID.HEX.tmp``);
-    the next write to the same path removes those whose process is gone.
+    the next write to the same path removes those whose process is gone. An ``OSError`` names ``path``,
+    never the temporary file.
     """
     chunks = [text] if isinstance(text, str) else text
     if path == "-":
@@ -30,7 +31,15 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
             sys.stdout.write(chunk)
         sys.stdout.flush()
         return
-    target = Path(path)
+    try:
+        _write_file(Path(path), chunks)
+    except OSError as exc:
+        # The failing call may have been on the hidden temporary file; the person asked for ``path``.
+        exc.filename, exc.filename2 = path, None
+        raise
+
+
+def _write_file(target: Path, chunks: Iterable[str]) -> None:
     if target.exists() and not target.is_file():
         with open(target, "w", encoding="utf-8", newline="\n") as fh:
             for chunk in chunks:

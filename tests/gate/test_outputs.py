@@ -302,3 +302,48 @@ def test_junit_timestamp_is_utc_whatever_the_clock_zone(hostile_report):
     started = datetime.datetime(2026, 6, 1, 10, 30, 5, 700000, tzinfo=paris)
     root = ET.fromstring(render_junit(report, timing=RunTime(started=started, seconds=0.25)).encode("utf-8"))
     assert root.get("timestamp") == "2026-06-01T08:30:05Z"
+
+
+def _fail_writes_to(monkeypatch, path, *, first: int | None):
+    """``os.write`` to the file at ``path`` writes only ``first`` bytes (then ENOSPC), or nothing (ENOSPC
+    at once when ``first`` is None): a disk that fills up during the append."""
+    import errno
+    import os
+
+    real_write = os.write
+    inode = os.stat(path).st_ino
+    calls = []
+
+    def write(fd, data):
+        if os.fstat(fd).st_ino != inode:
+            return real_write(fd, data)
+        calls.append(len(data))
+        if first is not None and len(calls) == 1:
+            return real_write(fd, bytes(data)[:first])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", write)
+    return calls
+
+
+@pytest.mark.parametrize("first", [600, None])
+def test_a_step_summary_append_on_a_full_disk_leaves_the_file_as_it_was(tmp_path, monkeypatch, first):
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    text = "## evalkit gate failed\n\n" + "| 条目 | 原因 |\n" * 60  # well over 600 bytes, multi-byte characters
+    calls = _fail_writes_to(monkeypatch, summary, first=first)
+    with pytest.raises(OSError) as caught:
+        append_step_summary(text, str(summary))
+    assert calls  # the append did reach the disk
+    assert caught.value.filename == str(summary) and caught.value.strerror == "No space left on device"
+    assert summary.read_text(encoding="utf-8") == "earlier step\n"  # whole or nothing: nothing
+
+
+def test_a_step_summary_on_a_full_device_names_it(tmp_path):
+    import os
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with pytest.raises(OSError) as caught:
+        append_step_summary("## evalkit gate passed\n", "/dev/full")
+    assert caught.value.filename == "/dev/full"

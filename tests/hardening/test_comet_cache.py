@@ -261,3 +261,40 @@ def test_writers_killed_at_random_moments_leave_a_consistent_cache(tmp_path):
         written = len(keys)
         cache.close()
     assert written > 0
+
+
+def test_a_full_disk_is_not_damage_the_cache_is_kept_and_reused(tmp_path):
+    """SQLITE_FULL (here: a page limit, the same error a full disk gives) turns the cache off for the run
+    and keeps the file; only a damaged file is moved aside."""
+    stored = [(f"key-{k}", k / 100, False, "cpu") for k in range(20)]
+    cache = ScoreCache(tmp_path)
+    cache.put_many(stored)
+    conn = cache._connect()
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+    cache.put_many([(f"more-{k}-" + "x" * 500, 0.5, False, "cpu") for k in range(200)])
+    assert cache.disabled and any("full" in n for n in cache.notices), cache.notices
+    assert not any("damaged" in n for n in cache.notices)
+    cache.close()
+    assert not list(tmp_path.glob(CACHE_FILE + ".corrupt-*"))
+    again = ScoreCache(tmp_path)
+    assert again.get_many([k for k, *_ in stored]) == {k: (s, c, d) for k, s, c, d in stored}
+
+
+def test_an_io_error_on_open_is_not_damage(tmp_path, monkeypatch):
+    cache = ScoreCache(tmp_path)
+    cache.put_many([("k", 0.25, True, "cpu")])
+    cache.close()
+    real_connect = sqlite3.connect
+
+    def failing_connect(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.close()
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sqlite3, "connect", failing_connect)
+    broken = ScoreCache(tmp_path)
+    assert broken.get_many(["k"]) == {} and broken.disabled
+    monkeypatch.undo()
+    assert not list(tmp_path.glob(CACHE_FILE + ".corrupt-*"))
+    assert ScoreCache(tmp_path).get_many(["k"]) == {"k": (0.25, True, "cpu")}

@@ -37,3 +37,38 @@ def test_new_files_follow_the_umask_and_rewrites_keep_the_mode(tmp_path):
     finally:
         os.umask(old)
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+
+def test_an_error_names_the_output_not_the_temporary_file(tmp_path, monkeypatch):
+    import errno
+
+    import pytest
+
+    target = tmp_path / "report.json"
+
+    def replace(src, dst):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), src, dst)  # as the system names both files
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError) as caught:
+        write_text(str(target), "{}")
+    assert caught.value.filename == str(target) and caught.value.filename2 is None
+    assert os.listdir(tmp_path) == []  # and the temporary file is gone
+
+
+def test_a_disk_full_while_writing_names_the_output(tmp_path, monkeypatch):
+    import errno
+
+    import pytest
+
+    real_open = os.open
+
+    def refusing_open(path, flags, *args):
+        if os.fspath(path).endswith(".tmp"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    with pytest.raises(OSError) as caught:
+        write_text(str(tmp_path / "out.md"), "text")
+    assert caught.value.filename == str(tmp_path / "out.md")

@@ -10,6 +10,7 @@ own ``::level``, never with digest text.
 from __future__ import annotations
 
 import os
+import stat
 from typing import Any, Iterator
 
 from evalkit.text.chars import fit
@@ -87,15 +88,36 @@ def append_step_summary(markdown: str, path: str | None = None) -> str | None:
     """Append ``markdown`` to the job's step summary file (``$GITHUB_STEP_SUMMARY``); return its path.
 
     Appending (not an atomic replace) is deliberate: the file belongs to the runner and other tools of
-    the same step may already have written to it. One ``write`` call keeps our part in one piece.
+    the same step may already have written to it. The append is whole or nothing: the section goes out
+    in one ``write`` on an ``O_APPEND`` descriptor, and when the disk fills part-way (a short write,
+    ``ENOSPC`` on a later write or on ``fsync``) the file is cut back to its old size, so the runner never
+    shows half a section ending mid-character. The ``OSError`` raised then names the file.
     """
     target = path or os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return None
-    with open(target, "a", encoding="utf-8", newline="\n") as fh:
-        fh.write(markdown if markdown.endswith("\n") else markdown + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    data = (markdown if markdown.endswith("\n") else markdown + "\n").encode("utf-8")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError as exc:
+        exc.filename = target
+        raise
+    try:
+        before = os.fstat(fd)
+        written = 0
+        try:
+            while written < len(data):  # a regular file takes it in one call unless the disk fills
+                written += os.write(fd, data[written:])
+            if stat.S_ISREG(before.st_mode):  # a FIFO or terminal cannot be synced, and need not be
+                os.fsync(fd)
+        except OSError as exc:
+            # Cut back only our own bytes: when the size is not old size + ours, someone else appended too.
+            if stat.S_ISREG(before.st_mode) and os.fstat(fd).st_size == before.st_size + written:
+                os.ftruncate(fd, before.st_size)
+            exc.filename = target
+            raise
+    finally:
+        os.close(fd)
     return target
 
 
