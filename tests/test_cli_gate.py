@@ -225,3 +225,43 @@ def test_a_full_disk_under_the_step_summary_names_it_and_leaves_it_whole(work, m
     assert result.exit_code == 2
     assert f"cannot write {summary}: No space left on device" in result.stderr
     assert summary.read_text(encoding="utf-8") == "earlier step\n"
+
+
+@pytest.fixture
+def time_zone(monkeypatch):
+    """Set the process's local time zone (``TZ`` and ``tzset``); restored after the test."""
+    import time
+
+    def use(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_verdict_does_not_depend_on_the_local_time_zone(work, time_zone):
+    """UTC+14 and UTC-12 are always on different local dates; a waiver that expires on the western date
+    held there and had expired in the east. The gate judges by the UTC date in both."""
+    import datetime
+    import zoneinfo
+
+    west = datetime.datetime.now(zoneinfo.ZoneInfo("Etc/GMT+12")).date()  # the POSIX sign is reversed: UTC-12
+    (work / "evalkit-waivers.toml").write_text(
+        f'[[waiver]]\narxiv_id = "2401.10001"\ncode = "untranslated"\nreason = "test"\nexpires = {west.isoformat()}\n',
+        encoding="utf-8",
+    )
+    for attempt in range(2):  # a run that straddles midnight UTC is tried once more
+        utc_before = datetime.datetime.now(datetime.timezone.utc).date()
+        reports = {}
+        for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
+            time_zone(zone)
+            assert gate(NAME, "--report", f"{zone.replace('/', '-')}.json").exit_code in (0, 1)
+            reports[zone] = json.loads((work / f"{zone.replace('/', '-')}.json").read_text(encoding="utf-8"))
+        if datetime.datetime.now(datetime.timezone.utc).date() == utc_before:
+            break
+    east, western = reports["Pacific/Kiritimati"], reports["Etc/GMT+12"]
+    assert east["today"] == western["today"] == utc_before.isoformat()
+    assert east["clock"] == "UTC"
+    assert east["verdict"] == western["verdict"] == ("pass" if utc_before <= west else "fail")

@@ -21,7 +21,7 @@ from typing import Iterable, Mapping, Sequence
 
 from evalkit.gate.facts import EntryFacts, IssueFacts
 from evalkit.gate.policy import GatePolicy, matches_code
-from evalkit.gate.waivers import Waiver, WaiverSet
+from evalkit.gate.waivers import Waiver, WaiverSet, gate_today
 from evalkit.records import EntryResult, InputProblem, IssueResult, RunResult, Severity, Skipped
 
 
@@ -134,7 +134,7 @@ class GateResult:
     errors: tuple[InputProblem, ...] = ()
     skipped: tuple[Skipped, ...] = ()
     waivers: WaiverSet = field(default_factory=WaiverSet)
-    today: datetime.date = field(default_factory=datetime.date.today)
+    today: datetime.date = field(default_factory=gate_today)
     history_note: str | None = None
 
     @property
@@ -206,7 +206,7 @@ def evaluate(
 ) -> GateResult:
     """Verdicts for every issue of ``run`` under ``policy``, with ``waivers`` applied as of ``today``."""
     waivers = waivers or WaiverSet()
-    today = today or datetime.date.today()
+    today = today or gate_today()
     issues = tuple(evaluate_issue(result, policy, waivers, today) for result in run.issues)
     return GateResult(policy=policy, issues=issues, errors=run.errors, skipped=run.skipped, waivers=waivers, today=today)
 

@@ -2,7 +2,8 @@
 
 Every CI output (annotations, step summary, JUnit, SARIF, the console lines) is rendered from this dict,
 as the score report is the source of every score output. ``--report FILE`` writes it as JSON. It holds
-no timestamps besides ``today`` (the date waiver expiry is judged against), so the same inputs, policy,
+no timestamps besides ``today`` (the date waiver expiry is judged against, on the ``clock`` it names:
+UTC), so the same inputs, policy,
 waivers and history on the same day give the same file.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from evalkit import __version__
 from evalkit.gate.evaluate import EntryVerdict, GateResult, IssueVerdict, Reason
+from evalkit.gate.waivers import GATE_CLOCK
 from evalkit.report.canonical import dumps_report
 
 SCHEMA = "evalkit.gate/1"
@@ -27,6 +29,7 @@ def build_gate_report(result: GateResult, *, history: dict[str, Any] | None = No
         "tool": {"name": "evalkit", "version": __version__},
         "verdict": verdict_of(result),
         "today": result.today.isoformat(),
+        "clock": GATE_CLOCK,
         "policy": result.policy.to_dict(),
         "summary": {
             "issues": len(result.issues),

@@ -19,7 +19,7 @@ from evalkit.gate.evaluate import GateResult, IssueVerdict, Reason, evaluate, is
 from evalkit.gate.policy import DEFAULT_HISTORY, DEFAULT_WAIVERS, FAILURE_RATE, GatePolicy, policy_from_config, resolve_path
 from evalkit.gate.regression import REGRESSION, FigureComparison, RegressionResult, compare_issue
 from evalkit.gate.report import build_gate_report
-from evalkit.gate.waivers import WaiverSet, load_waivers
+from evalkit.gate.waivers import WaiverSet, gate_today, load_waivers
 from evalkit.records import InputProblem, RunResult, Skipped
 
 
@@ -30,7 +30,8 @@ class GateOptions:
     ``waivers``/``history`` are paths as typed (relative to the working directory); ``baseline`` the number
     of previous issues to compare with; ``record`` appends the run's issues to the history;
     ``skip_non_digests`` leaves out named files that are not digests (a README in a changed-files list)
-    instead of reporting them as input errors; ``today`` is the date waiver expiry is judged against.
+    instead of reporting them as input errors; ``today`` is the date waiver expiry is judged against
+    (default: the UTC date, :func:`~evalkit.gate.waivers.gate_today`).
     """
 
     waivers: str | None = None
@@ -70,7 +71,7 @@ def run_gate(paths: Sequence[str], config: Config, options: GateOptions | None =
     policy = policy_from_config(config)
     waivers_path = _waivers_path(policy, options)
     waivers = load_waivers(waivers_path) if waivers_path else WaiverSet()
-    today = options.today or datetime.date.today()
+    today = options.today or gate_today()
 
     baseline = options.baseline if options.baseline is not None else policy.regression.baseline
     if baseline < 0:

@@ -6,12 +6,15 @@ A waiver file (``evalkit-waivers.toml`` by default) is TOML, one ``[[waiver]]`` 
     arxiv_id = "2401.10003"          # the paper (no version); or issue = "<issue id or file name>"
     code = "numbers.changed"         # a finding code, a category, or a gate code such as score.comet
     reason = "The English abstract has the typo; the Chinese follows the paper."
-    expires = 2026-12-31             # a TOML date (or "2026-12-31"); the waiver holds through that day
+    expires = 2026-12-31             # a TOML date (or "2026-12-31"); the waiver holds through that day (UTC)
 
 A waiver turns a matching failure into a recorded pass. Once expired it no longer does: the failure
 fails the gate again and says which waiver expired. Waivers that matched nothing are reported so the
 file does not fill up with dead entries. TOML gives no line numbers, so the lines of the ``[[waiver]]``
 headers are found in the text (they name the waiver in CI annotations).
+
+Expiry is judged against one clock, :func:`gate_today` (the UTC date), never the machine's local zone:
+the same waiver must not pass on a runner in UTC+14 and fail on one in UTC-12 at the same moment.
 """
 
 from __future__ import annotations
@@ -30,6 +33,15 @@ _HEADER = re.compile(r"^\s*\[\[\s*waiver\s*\]\]\s*(?:#.*)?$")
 #: New-style (2401.01234) and old-style (hep-th/9901001, math.AG/0101001) arXiv identifiers, no version.
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})$")
 _VERSION = re.compile(r"v\d+$")
+
+
+#: The clock waiver expiry is judged by; the gate report states it beside ``today``.
+GATE_CLOCK = "UTC"
+
+
+def gate_today() -> datetime.date:
+    """Today's date on the gate's clock (:data:`GATE_CLOCK`), whatever the local time zone."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 class WaiverFileError(ConfigError):
