@@ -142,3 +142,55 @@ def test_stdin_over_the_limit(monkeypatch):
 def test_nul_bytes_in_an_otherwise_utf8_text():
     with pytest.raises(InputError, match="NUL"):
         decode("x.md", fixture_text("v1_s1.md").encode()[:100] + b"\x00" + b"rest")
+
+
+@pytest.mark.parametrize(
+    "data, codec",
+    [
+        (b"\xff\xfe" + "# 摘要\n\n| Ref | Title |\n".encode("utf-16-le"), "UTF-16"),
+        (b"\xfe\xff" + "# 摘要\n\n| Ref | Title |\n".encode("utf-16-be"), "UTF-16"),
+        ("# 摘要\n\n| Ref | Title | Summary |\n".encode("utf-16-le"), "UTF-16LE"),
+        ("# 摘要\n\n| Ref | Title | Summary |\n".encode("utf-16-be"), "UTF-16BE"),
+    ],
+    ids=["le-bom", "be-bom", "le", "be"],
+)
+def test_utf16_is_named_as_such_not_binary(data, codec):
+    with pytest.raises(InputError) as info:
+        decode("x.md", data)
+    assert "UTF-16" in info.value.message and "binary" not in info.value.message
+    assert f"iconv -f {codec} -t UTF-8 x.md" in info.value.message
+
+
+def test_binary_with_nuls_everywhere_is_still_binary():
+    with pytest.raises(InputError, match="binary file"):
+        decode("x.png", bytes(range(256)) * 8)
+
+
+#: Traditional Chinese written for this test (every character is in Big5).
+TRADITIONAL = "我們提出一種新的機器翻譯方法，該方法在多個語言對上顯著提高了翻譯品質。實驗結果表明，與現有系統相比，我們的模型在準確性和流暢性方面均有明顯優勢。"
+
+
+def test_big5_is_called_big5_not_gbk():
+    data = ("# 摘要\n\n" + TRADITIONAL + "\n").encode("big5")
+    with pytest.raises(InputError) as info:
+        decode("x.md", data)
+    assert "Big5" in info.value.message and "GBK" not in info.value.message
+    assert "iconv -f BIG5 -t UTF-8" in info.value.message
+
+
+def test_bytes_that_read_well_as_gbk_and_as_big5_are_called_either():
+    data = b"# " + bytes([0xB0, 0xA1, 0xB0, 0xA2, 0xB0, 0xA3, 0xB1, 0xA1]) + b"\n"  # common in both sets
+    with pytest.raises(InputError) as info:
+        decode("x.md", data)
+    assert "GBK or Big5" in info.value.message
+
+
+def test_utf8_cut_mid_character_says_so_instead_of_latin1():
+    text = fixture_text("v1_s2.md").rstrip() + "\n最后一行"
+    data = text.encode("utf-8")[:-2]  # the last character lost two of its three bytes
+    with pytest.raises(InputError) as info:
+        decode("x.md", data)
+    err = info.value
+    assert err.line == text.count("\n") + 1
+    assert "middle of a UTF-8 character" in err.message and "cut" in err.message
+    assert "iconv" not in err.message and "LATIN1" not in err.message
