@@ -546,16 +546,22 @@ def _gate_output(report: dict, kind: str, outcome=None) -> str:  # type: ignore[
 def _gate_html(run, config, directory: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The HTML report of the gated digests in ``directory``.
 
-    One issue becomes ``DIR/<issue id>.html``, several a page each plus ``DIR/index.html``, so the path a
-    workflow uploads is the same whatever the number of changed digests.
+    One issue becomes ``DIR/<issue id>.html``, several a page each plus ``DIR/index.html``, and none (every
+    input failed) ``DIR/index.html`` listing the input errors, so the path a workflow uploads is the same
+    directory whatever the number of changed digests.
     """
     import os
 
     from evalkit.report import build_report
-    from evalkit.report.index import write_report_html
+    from evalkit.report.index import INDEX_PAGE, write_report_html
 
     report = build_report(run, config)
-    target = os.path.join(directory, f"{run.issues[0].issue.id}.html") if len(run.issues) == 1 else directory
+    if not run.issues:
+        target = os.path.join(directory, INDEX_PAGE)
+    elif len(run.issues) == 1:
+        target = os.path.join(directory, f"{run.issues[0].issue.id}.html")
+    else:
+        target = directory
     return [p for p in write_report_html(report, target) if p != "-"]
 
 

@@ -265,3 +265,15 @@ def test_the_verdict_does_not_depend_on_the_local_time_zone(work, time_zone):
     assert east["today"] == western["today"] == utc_before.isoformat()
     assert east["clock"] == "UTC"
     assert east["verdict"] == western["verdict"] == ("pass" if utc_before <= west else "fail")
+
+
+def test_html_with_nothing_parsed_writes_an_index_inside_the_directory(work):
+    (work / "empty.md").write_bytes(b"")  # an input error: no issue at all
+    result = gate("empty.md", "--html", "site")
+    assert result.exit_code == 2
+    site = work / "site"
+    if not site.exists() and "needs the HTML report renderer" in result.stderr:
+        pytest.skip("the HTML renderer is not installed")
+    assert site.is_dir(), "a file named like the directory was written"
+    assert [p.name for p in site.iterdir()] == ["index.html"]
+    assert "empty.md" in (site / "index.html").read_text(encoding="utf-8")
