@@ -110,7 +110,7 @@ class History:
     ) -> AppendResult:
         """Record ``issues`` in one transaction; issues already recorded with the same content are skipped."""
         stamp = (now or datetime.datetime.now(datetime.timezone.utc)).isoformat(timespec="seconds")
-        db = self._connect(create=True)
+        db = self._writer()
         added = 0
         try:
             with _write(db):
@@ -150,9 +150,9 @@ class History:
         left out. A dated issue recorded several times (edited) counts once, with its latest content; an
         undated file rewritten every day (``cs.CL.md``) is a new issue each time its content changes.
         """
-        if n <= 0 or not self.exists():
+        db = self._reader() if n > 0 else None
+        if db is None:
             return []
-        db = self._connect(create=False)
         clauses = ["digest != ?", "(date IS NULL OR id IN (SELECT MAX(id) FROM issues WHERE date IS NOT NULL GROUP BY path))"]
         params: list[object] = [issue.digest]
         if same_series:
@@ -179,18 +179,19 @@ class History:
 
     def count(self) -> int:
         """Number of recorded issues (0 for a missing file)."""
-        if not self.exists():
+        db = self._reader()
+        if db is None:
             return 0
         try:
-            return int(self._connect(create=False).execute("SELECT COUNT(*) FROM issues").fetchone()[0])
+            return int(db.execute("SELECT COUNT(*) FROM issues").fetchone()[0])
         except sqlite3.Error as exc:
             raise HistoryError(f"cannot read history {self.path}: {exc}") from None
 
     def rows(self) -> Iterator[IssueFacts]:
         """Every recorded issue in recording order (for inspection and tests)."""
-        if not self.exists():
+        db = self._reader()
+        if db is None:
             return iter(())
-        db = self._connect(create=False)
         sql = "SELECT path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues ORDER BY id"
         try:
             return iter([_facts(row) for row in db.execute(sql).fetchall()])
@@ -199,20 +200,34 @@ class History:
 
     # --- connection --------------------------------------------------------------------------------
 
-    def _connect(self, *, create: bool) -> sqlite3.Connection:
-        """The connection: read-write (the file and its tables made if missing) when ``create``, else
-        read-only. A read-only one is replaced when a write is asked for."""
-        if self._db is not None and (self._writable or not create):
+    def _reader(self) -> sqlite3.Connection | None:
+        """A connection to read with, or ``None`` when there is no history yet (no file, or one with no
+        tables: being created by another process this moment, or made by ``touch``)."""
+        if self._db is not None:
+            return self._db
+        if not self.exists():
+            return None
+        db = self._opened(self._open_for_reading)
+        self._db, self._writable = db, False
+        return db
+
+    def _writer(self) -> sqlite3.Connection:
+        """A read-write connection (the file and its tables made if missing); replaces a read-only one."""
+        if self._db is not None and self._writable:
             return self._db
         self.close()
+        db = self._opened(self._open_for_writing)
+        self._db, self._writable = db, True
+        return db
+
+    def _opened(self, how: Callable[[], T]) -> T:
+        """``how()``, its SQLite and OS errors turned into a :class:`HistoryError` naming the file."""
         try:
-            db = self._open_for_writing() if create else self._open_for_reading()
+            return how()
         except sqlite3.DatabaseError as exc:
             raise HistoryError(f"cannot open history {self.path}: {exc}") from None
         except OSError as exc:
             raise HistoryError(f"cannot open history {self.path}: {exc.strerror or exc}") from None
-        self._db, self._writable = db, create
-        return db
 
     def _open_for_writing(self) -> sqlite3.Connection:
         parent = os.path.dirname(self.path)
@@ -237,7 +252,7 @@ class History:
             raise
         return db
 
-    def _open_for_reading(self) -> sqlite3.Connection:
+    def _open_for_reading(self) -> sqlite3.Connection | None:
         if not self.exists():
             raise HistoryError(f"no history at {self.path}")
         uri = f"file:{urllib.parse.quote(os.path.abspath(self.path))}"
@@ -252,7 +267,7 @@ class History:
             empty = self._check_tables(db)
         if empty:
             db.close()
-            raise HistoryError(f"{self.path}: an empty SQLite file, not a history yet; record into it first (--record)")
+            return None
         return db
 
     def _check_tables(self, db: sqlite3.Connection) -> bool:

@@ -330,3 +330,13 @@ def test_a_comet_cache_is_refused_as_history_and_left_as_it_was(tmp_path):
         tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
     assert tables == ["checkpoints", "scores"]
     assert cache.path.read_bytes() == before
+
+
+def test_an_empty_file_is_no_history_yet_and_can_be_recorded_into(tmp_path):
+    path = tmp_path / "h.sqlite"
+    path.touch()
+    with History(str(path)) as history:
+        assert history.count() == 0 and list(history.rows()) == []
+        assert history.baseline(synthetic_issue(0, 5, name="a.md"), 3) == []
+        append(history, synthetic_issue(0, 5, name="a.md"))
+        assert history.count() == 1
