@@ -11,8 +11,9 @@ runs appending at the same time are serialised by SQLite's write lock (the secon
 fails that switch at once, without its busy handler, while another process holds the write lock of the
 file it is creating too. Reading (``--baseline`` without ``--record``) opens the file read-only, so a
 history on a read-only checkout or mount can serve as a baseline, and a read never changes the file.
-A SQLite file that holds other tables (the COMET score cache, say) is refused, never extended. Re-recording an issue with the same path and content is a
-no-op (``UNIQUE(path, digest)``), so re-running a CI job does not double-count it.
+A SQLite file that holds other tables (the COMET score cache, say) is refused, never extended.
+Re-recording an issue with the same path and content is a no-op (``UNIQUE(path, digest)``), so re-running
+a CI job does not double-count it.
 """
 
 from __future__ import annotations
@@ -253,18 +254,22 @@ class History:
         return db
 
     def _open_for_reading(self) -> sqlite3.Connection | None:
-        if not self.exists():
-            raise HistoryError(f"no history at {self.path}")
         uri = f"file:{urllib.parse.quote(os.path.abspath(self.path))}"
         db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            empty = self._check_tables(db)
-        except sqlite3.OperationalError:
-            # A WAL file in a directory we cannot write: SQLite cannot make the shared-memory file a reader
-            # needs. Nobody can be writing through this path then, so the file may be read as immutable.
+            try:
+                empty = self._check_tables(db)
+            except sqlite3.OperationalError as exc:
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF not in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY):
+                    raise
+                # A WAL file in a folder we cannot write: SQLite cannot make the shared-memory file a reader
+                # needs. Nobody can be writing through this path then, so the file may be read as immutable.
+                db.close()
+                db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+                empty = self._check_tables(db)
+        except BaseException:
             db.close()
-            db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
-            empty = self._check_tables(db)
+            raise
         if empty:
             db.close()
             return None
