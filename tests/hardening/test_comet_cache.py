@@ -232,6 +232,8 @@ batch = int(sys.argv[2])
 while True:
     keys = [f"b{batch}-{i}" for i in range(400)]
     cache.put_many([(k, int(k.split("-")[-1]) / 7.0, int(k.split("-")[-1]) % 3 == 0, "cpu") for k in keys])
+    if batch == int(sys.argv[2]):
+        print("committed", flush=True)  # the test kills only after this: one batch is always there
     batch += 1
 """
 
@@ -245,8 +247,13 @@ def test_writers_killed_at_random_moments_leave_a_consistent_cache(tmp_path):
     rng = random.Random()
     written = 0
     for run in range(repeats(4, 60)):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), str(run * 100_000)], env=env())
-        time.sleep(rng.uniform(0.2, 0.6))  # start-up, then somewhere inside a stream of transactions
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(tmp_path), str(run * 100_000)], env=env(), stdout=subprocess.PIPE, text=True
+        )
+        # Wait for the first commit rather than guessing the start-up time: on a loaded machine the interpreter
+        # may take longer than any fixed sleep, and a writer killed before it wrote anything tests nothing.
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "committed"
+        time.sleep(rng.uniform(0.0, 0.3))  # then somewhere inside a stream of transactions
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=60)
         cache = ScoreCache(tmp_path)
