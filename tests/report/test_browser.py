@@ -82,7 +82,8 @@ class Visit:
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("dialog", self._dialog)
         self.page.goto(url)
-        self.page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+        # Generous: two suites at once on two cores can keep a cold chromium busy for many seconds.
+        self.page.wait_for_selector("html[data-ready='1']", timeout=60_000)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
