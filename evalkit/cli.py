@@ -15,6 +15,8 @@ import typer
 from evalkit import __version__
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+#: The help panel of the sacrebleu options of BLEU, chrF++ and TER (see evalkit.config.SacrebleuSettings).
+SACREBLEU_PANEL = "Metrics (sacrebleu options)"
 
 app = typer.Typer(
     name="evalkit",
@@ -174,6 +176,38 @@ def score(
             show_default=False,
         ),
     ] = None,
+    bleu_tokenize: Annotated[
+        Optional[str],
+        typer.Option("--bleu-tokenize", metavar="NAME", help="BLEU's sacrebleu tokenizer (default zh).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    bleu_lowercase: Annotated[
+        Optional[bool],
+        typer.Option("--bleu-lowercase/--no-bleu-lowercase", help="Lowercase before BLEU (default: no).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    chrf_word_order: Annotated[
+        Optional[int],
+        typer.Option("--chrf-word-order", metavar="N", help="Word n-gram order of chrf++ (default 2).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    chrf_lowercase: Annotated[
+        Optional[bool],
+        typer.Option("--chrf-lowercase/--no-chrf-lowercase", help="Lowercase before chrF and chrF++ (default: no).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    ter_normalized: Annotated[
+        Optional[bool],
+        typer.Option("--ter-normalized/--no-ter-normalized", help="TER's normalisation (default: yes; with Asian support it splits Chinese into characters).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    ter_asian_support: Annotated[
+        Optional[bool],
+        typer.Option("--ter-asian-support/--no-ter-asian-support", help="TER's Asian support (default: yes).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    ter_case_sensitive: Annotated[
+        Optional[bool],
+        typer.Option("--ter-case-sensitive/--no-ter-case-sensitive", help="Case-sensitive TER (default: no).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
+    ter_no_punct: Annotated[
+        Optional[bool],
+        typer.Option("--ter-no-punct/--ter-punct", help="Drop punctuation before TER (default: no).", rich_help_panel=SACREBLEU_PANEL, show_default=False),
+    ] = None,
     comet_model: Annotated[
         Optional[list[str]],
         typer.Option(
@@ -284,6 +318,16 @@ def score(
                 "batch_size": comet_batch_size,
                 "cache": comet_cache,
                 "download": False if offline else None,
+            },
+            sacrebleu={
+                "bleu_tokenize": bleu_tokenize,
+                "bleu_lowercase": bleu_lowercase,
+                "chrf_word_order": chrf_word_order,
+                "chrf_lowercase": chrf_lowercase,
+                "ter_normalized": ter_normalized,
+                "ter_asian_support": ter_asian_support,
+                "ter_case_sensitive": ter_case_sensitive,
+                "ter_no_punct": ter_no_punct,
             },
         )
         if triples is not None:

@@ -30,9 +30,14 @@ from evalkit.registry import unknown_name_message
 #: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is the policy of ``evalkit gate``, kept
 #: as written here and validated by :mod:`evalkit.gate.policy`; ``references`` is the reference-translation
 #: directory; ``comet`` the COMET settings.
-KNOWN_KEYS = ("align", "checks", "comet", "disable", "gate", "max_file_size", "references", "severity")
+KNOWN_KEYS = ("align", "checks", "comet", "disable", "gate", "max_file_size", "metrics", "references", "severity")
 #: Keys of the ``[comet]`` table (see :class:`CometSettings`).
 COMET_KEYS = ("batch_size", "cache", "cache_dir", "device", "download", "mode", "models", "precision", "require")
+#: Keys of the ``[metrics]`` table (see :class:`SacrebleuSettings`).
+SACREBLEU_KEYS = (
+    "bleu_lowercase", "bleu_tokenize", "chrf_lowercase", "chrf_word_order",
+    "ter_asian_support", "ter_case_sensitive", "ter_no_punct", "ter_normalized",
+)
 #: Files :func:`find_config` looks for, in this order within one directory.
 CONFIG_FILES = ("evalkit.toml", "pyproject.toml")
 PYPROJECT_TABLE = "tool.evalkit"
@@ -98,6 +103,41 @@ class CometSettings:
 
 
 @dataclass(frozen=True)
+class SacrebleuSettings:
+    """The sacrebleu options of BLEU, chrF++ and TER (``[metrics]`` table, ``--bleu-*``/``--chrf-*``/``--ter-*``).
+
+    Each field is the sacrebleu command-line option of the same name, so a score can be reproduced
+    with ``sacrebleu REF -i HYP -m ter --ter-asian-support --ter-normalized``. The defaults differ from
+    sacrebleu's where Chinese needs it: BLEU tokenises with ``zh`` (13a leaves unspaced Chinese as a few
+    long tokens), and TER is normalised with Asian support, which splits Chinese into characters
+    (``asian_support`` alone does nothing in sacrebleu; without both a Chinese sentence is one token and
+    its TER is 0 or 100). ``chrf_word_order`` is the word n-gram order of ``chrf++`` (plain ``chrf`` has
+    none).
+    """
+
+    bleu_tokenize: str = "zh"
+    bleu_lowercase: bool = False
+    chrf_word_order: int = 2
+    chrf_lowercase: bool = False
+    ter_normalized: bool = True
+    ter_asian_support: bool = True
+    ter_case_sensitive: bool = False
+    ter_no_punct: bool = False
+
+    def validate(self) -> "SacrebleuSettings":
+        """Raise :class:`ConfigError` for an option sacrebleu would refuse; return ``self``."""
+        from sacrebleu.metrics import BLEU
+
+        if self.bleu_tokenize not in BLEU.TOKENIZERS:
+            raise ConfigError(
+                f"unknown BLEU tokenizer {self.bleu_tokenize!r}; use one of {', '.join(BLEU.TOKENIZERS)}"
+            )
+        if self.chrf_word_order < 0:
+            raise ConfigError(f"chrf_word_order must be 0 or more, not {self.chrf_word_order}")
+        return self
+
+
+@dataclass(frozen=True)
 class Config:
     """What a run does. ``disable`` holds check names or finding codes (``numbers`` or ``numbers.changed``
     or a whole category such as ``leak``); ``severity`` overrides a code's default severity.
@@ -114,7 +154,8 @@ class Config:
     skips reference-based scoring altogether. ``metrics`` names the reference-based metrics to
     compute (``None``: every registered sacrebleu metric); ``bootstrap`` is the number of bootstrap
     resamples behind each issue-level confidence interval (0: none). ``comet`` says which COMET models
-    score the translations and how (:class:`CometSettings`; none by default).
+    score the translations and how (:class:`CometSettings`; none by default); ``sacrebleu`` holds the
+    options of BLEU, chrF++ and TER (:class:`SacrebleuSettings`).
     """
 
     disable: frozenset[str] = frozenset()
@@ -130,6 +171,7 @@ class Config:
     metrics: tuple[str, ...] | None = None
     bootstrap: int = DEFAULT_BOOTSTRAP
     comet: CometSettings = field(default_factory=CometSettings)
+    sacrebleu: SacrebleuSettings = field(default_factory=SacrebleuSettings)
 
     def validate(self) -> "Config":
         """Raise :class:`UnknownNameError` for names no registered check knows; return ``self``."""
@@ -148,6 +190,7 @@ class Config:
         if self.bootstrap < 0:
             raise ConfigError(f"bootstrap must be 0 (off) or a number of resamples, got {self.bootstrap}")
         self.comet.validate()
+        self.sacrebleu.validate()
         return self
 
     def is_enabled(self, check_name: str, code: str | None = None) -> bool:
@@ -177,14 +220,17 @@ class Config:
         metrics: Sequence[str] | None = None,
         bootstrap: int | None = None,
         comet: Mapping[str, Any] | None = None,
+        sacrebleu: Mapping[str, Any] | None = None,
     ) -> "Config":
         """This configuration with command-line values applied on top (see the module docstring).
 
         ``references`` (``--references DIR``) replaces the file's value and is relative to the working
         directory; ``metrics`` and ``bootstrap`` replace the defaults. ``comet`` maps
         :class:`CometSettings` fields to flag values (``None`` values are ignored); ``models`` replaces
-        the file's list.
+        the file's list. ``sacrebleu`` maps :class:`SacrebleuSettings` fields to flag values in the
+        same way.
         """
+        metric_options = {k: v for k, v in (sacrebleu or {}).items() if v is not None}
         given = {k: v for k, v in (comet or {}).items() if v is not None}
         if "models" in given:
             given["models"] = tuple(dict.fromkeys(given["models"]))
@@ -200,6 +246,7 @@ class Config:
             metrics=self.metrics if metrics is None else tuple(dict.fromkeys(metrics)),
             bootstrap=self.bootstrap if bootstrap is None else bootstrap,
             comet=replace(self.comet, **given),
+            sacrebleu=replace(self.sacrebleu, **metric_options),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -336,6 +383,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
 
     gate = _table(data, "gate", where)
     comet = _comet_settings(_table(data, "comet", where), source, _where(source, _subtable(table, "comet")))
+    sacrebleu = _sacrebleu_settings(_table(data, "metrics", where), _where(source, _subtable(table, "metrics")))
     check_options = _check_tables(_table(data, "checks", where), _where(source, _subtable(table, "checks")))
 
     _validate_names(frozenset(disable), severity, where=where, severity_where=severity_where)
@@ -349,7 +397,25 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
         references=references,
         source=source,
         comet=comet,
+        sacrebleu=sacrebleu,
     )
+
+
+def _sacrebleu_settings(table: Mapping[str, Any], where: str) -> SacrebleuSettings:
+    """:class:`SacrebleuSettings` from the ``[metrics]`` table, each value of its field's type."""
+    from dataclasses import fields
+
+    _reject_unknown_keys(table, SACREBLEU_KEYS, "metric setting", where)
+    defaults = SacrebleuSettings()
+    for item in fields(SacrebleuSettings):
+        if item.name in table:
+            value, kind = table[item.name], type(getattr(defaults, item.name))
+            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+                raise ConfigError(f"{where}: {item.name!r} must be {_describe(kind(), article=True)}, got {_describe(value)}")
+    try:
+        return SacrebleuSettings(**table).validate()
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) -> CometSettings:

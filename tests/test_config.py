@@ -438,10 +438,30 @@ def test_fixture_config_used_for_a_run(repo: Path) -> None:
 
 def test_documented_examples_are_valid() -> None:
     blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.DOTALL)
-    assert len(blocks) == 3
-    comet_block, pyproject, standalone = (tomllib.loads(b) for b in blocks)
+    assert len(blocks) == 4
+    comet_block, metrics_block, pyproject, standalone = (tomllib.loads(b) for b in blocks)
     comet = config_from_mapping(comet_block["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
     assert comet.comet.models[0] == "Unbabel/wmt22-comet-da" and comet.comet.precision == "fp32"
+    metrics = config_from_mapping(metrics_block["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
+    assert metrics.sacrebleu == Config().sacrebleu  # the documented values are the defaults
     from_pyproject = config_from_mapping(pyproject["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
     from_standalone = config_from_mapping(standalone, source="evalkit.toml")
     assert from_pyproject.validate().to_dict() | {"source": None} == from_standalone.validate().to_dict() | {"source": None}
+
+
+def test_sacrebleu_table_and_flags(tmp_path):
+    from evalkit.config import SacrebleuSettings
+
+    (tmp_path / "evalkit.toml").write_text('[metrics]\nter_normalized = false\nbleu_tokenize = "char"\n', encoding="utf-8")
+    config = load_config(tmp_path / "evalkit.toml")
+    assert config.sacrebleu == SacrebleuSettings(ter_normalized=False, bleu_tokenize="char")
+    flagged = config.with_overrides(sacrebleu={"ter_normalized": True, "ter_no_punct": None})
+    assert flagged.sacrebleu == SacrebleuSettings(bleu_tokenize="char")
+    for text, message in (
+        ('[metrics]\nter_normalised = true\n', "did you mean 'ter_normalized'"),
+        ('[metrics]\nchrf_word_order = "2"\n', "'chrf_word_order' must be an integer"),
+        ('[metrics]\nbleu_tokenize = "jieba"\n', "unknown BLEU tokenizer 'jieba'"),
+    ):
+        (tmp_path / "evalkit.toml").write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_config(tmp_path / "evalkit.toml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from evalkit.checks.base import Check, CodeSpec, register_check
@@ -13,6 +14,10 @@ from evalkit.text.chars import ends_mid_sentence, ends_with_ellipsis
 MIN_LENGTH_RATIO = 0.15
 #: Shorter English texts vary too much for a length ratio to mean anything.
 MIN_ENGLISH_CHARS = 200
+#: The run of printable ASCII that ends a text: a URL, a repository path, a model or code name.
+_TRAILING_TOKEN = re.compile(r"[A-Za-z0-9][\x21-\x7e]*$")
+#: Shortest such token that counts: one or two letters may be a word cut off, not a name.
+MIN_TOKEN_CHARS = 3
 
 
 @register_check
@@ -40,7 +45,7 @@ class TranslationTruncated(Check):
         ending = None
         if ends_with_ellipsis(zh):
             ending = "ends with an ellipsis"
-        elif ends_mid_sentence(zh):
+        elif ends_mid_sentence(zh) and not (not entry.source_truncated and ends_with_same_name(zh, entry.abstract_en)):
             ending = "ends mid-sentence"
         ratio = len(zh) / max(1, len(entry.abstract_en))
         if len(entry.abstract_en) >= MIN_ENGLISH_CHARS and ratio < MIN_LENGTH_RATIO:
@@ -57,3 +62,23 @@ class TranslationTruncated(Check):
                 evidence=evidence,
                 severity=Severity.WARNING if entry.source_truncated else None,
             )
+
+
+def ends_with_same_name(zh: str, en: str) -> bool:
+    """Whether the Chinese ends with the very URL or name that ends the English (``…github.com/org/M3``).
+
+    Abstracts often close with a link to their code; such a Chinese stops where the English does and is
+    complete, though no "。" follows. The English may add a final full stop; the token must be whole
+    in the English (``Kit`` does not match ``LongToolKit``).
+    """
+    found = _TRAILING_TOKEN.search(zh.rstrip())
+    if found is None or len(found.group()) < MIN_TOKEN_CHARS:
+        return False
+    token = found.group()
+    english = en.rstrip()
+    if not english.endswith(token):
+        english = english.removesuffix(".")
+    if not english.endswith(token):
+        return False
+    before = english[-len(token) - 1 : -len(token)]
+    return not (before.isascii() and before.isalnum())

@@ -22,17 +22,17 @@ from evalkit.metrics.bootstrap import BootstrapSettings, bootstrap_intervals
 from evalkit.records import CorpusScore, IssueResult
 
 if TYPE_CHECKING:
-    from evalkit.config import Config
+    from evalkit.config import Config, SacrebleuSettings
     from evalkit.references import ReferenceSet
 
 
 
 def default_metric_names() -> tuple[str, ...]:
-    """Every registered metric that needs a reference and no model (BLEU, chrF, chrF++, TER), by name."""
+    """Every default metric that needs a reference and no model (BLEU, chrF, chrF++, TER), by name."""
     from evalkit.metrics import load_metrics
 
     load_metrics()
-    return tuple(m.name for m in METRICS if m.needs_reference and not m.needs_model)
+    return tuple(m.name for m in METRICS if m.needs_reference and not m.needs_model and m.default)
 
 
 @dataclass(frozen=True)
@@ -44,20 +44,28 @@ class SegmentScores:
 
 
 class ReferenceScorer:
-    """Scores translations against references with the selected metrics; one instance per process."""
+    """Scores translations against references with the selected metrics; one instance per process.
 
-    def __init__(self, metrics: Sequence[str] | None = None, bootstrap: BootstrapSettings | None = None) -> None:
+    ``settings`` are the sacrebleu options of the metrics (defaults: :class:`~evalkit.config.SacrebleuSettings`).
+    """
+
+    def __init__(
+        self,
+        metrics: Sequence[str] | None = None,
+        bootstrap: BootstrapSettings | None = None,
+        settings: "SacrebleuSettings | None" = None,
+    ) -> None:
         from evalkit.metrics import load_metrics
 
         load_metrics()
         names = tuple(metrics) if metrics is not None else default_metric_names()
-        self.metrics: dict[str, Metric] = {name: METRICS.get(name)() for name in names}
+        self.metrics: dict[str, Metric] = {name: METRICS.get(name)(settings) for name in names}  # type: ignore[call-arg]
         self.bootstrap = bootstrap or BootstrapSettings()
 
     @classmethod
     def from_config(cls, config: Config) -> "ReferenceScorer":
-        """The scorer a run with ``config`` uses (its ``metrics`` and ``bootstrap`` settings)."""
-        return cls(config.metrics, BootstrapSettings(samples=config.bootstrap))
+        """The scorer a run with ``config`` uses (its ``metrics``, ``bootstrap`` and ``sacrebleu`` settings)."""
+        return cls(config.metrics, BootstrapSettings(samples=config.bootstrap), config.sacrebleu)
 
     def score_segments(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> SegmentScores:
         """Segment and system scores of ``hypotheses``; ``references[i]`` lists segment i's references (≥ 1)."""

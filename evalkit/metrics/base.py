@@ -37,7 +37,8 @@ class Metric:
 
     ``needs_reference`` says whether :meth:`corpus_score` requires references; ``needs_model``
     whether it loads a neural model (and so may be unavailable offline); ``aggregation`` how the system
-    score is formed from segments (see the module docstring).
+    score is formed from segments (see the module docstring); ``default`` false keeps a metric out of
+    the default selection (it runs only when named with ``--metric``).
     """
 
     name: ClassVar[str]
@@ -45,6 +46,7 @@ class Metric:
     needs_reference: ClassVar[bool] = True
     needs_model: ClassVar[bool] = False
     aggregation: ClassVar[str] = "statistics"
+    default: ClassVar[bool] = True
 
     def corpus_score(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> Score:
         """Score a whole corpus; ``references`` is one list per reference set (sacrebleu's layout)."""

@@ -1,18 +1,26 @@
 """BLEU, chrF, chrF++ and TER through sacrebleu, with Chinese tokenisation and sacrebleu's signatures.
 
-Corpus scores come from sacrebleu's sufficient statistics, never from averaging sentence scores:
-:meth:`segment_statistics` returns exactly the rows sacrebleu's ``corpus_score`` sums, and
-:meth:`score_from_statistics` is sacrebleu's own formula, so evalkit's corpus scores equal sacrebleu's
-on the same text (``tests/metrics/test_sacrebleu_parity.py``).
+``bleu``, ``chrf``, ``chrf++`` and ``ter`` are sacrebleu's metrics exactly: one segment is one whole
+text (an abstract, a row of a triples file), corpus scores are sacrebleu's ``corpus_score`` and
+segment scores its ``sentence_score`` (``tests/metrics/test_sacrebleu_parity.py`` checks both against
+the Python API and the ``sacrebleu`` command line). Corpus scores come from sacrebleu's sufficient
+statistics, never from averaging sentence scores: :meth:`segment_statistics` returns exactly the rows
+sacrebleu's ``corpus_score`` sums, and :meth:`score_from_statistics` is sacrebleu's own formula.
+Their options are :class:`~evalkit.config.SacrebleuSettings` and the signatures are the strings
+sacrebleu prints. ``ter-aligned`` is a different measure (TER summed over aligned sentence groups) and
+so has a name of its own.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, ClassVar, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from evalkit.metrics.base import Metric, Score, register_metric
 from evalkit.memo import text_cache
+
+if TYPE_CHECKING:
+    from evalkit.config import SacrebleuSettings
 
 
 def sum_rows(rows: Sequence[Sequence[float]]) -> list[float]:
@@ -33,7 +41,10 @@ class _SacreBleuMetric(Metric):
     def _make_sentence(self) -> Any:
         return self._metric
 
-    def __init__(self) -> None:
+    def __init__(self, settings: "SacrebleuSettings | None" = None) -> None:
+        from evalkit.config import SacrebleuSettings
+
+        self.settings = settings or SacrebleuSettings()
         self._metric = self._make()
         self._sentence = self._make_sentence()
 
@@ -60,34 +71,33 @@ class _SacreBleuMetric(Metric):
         return float(self._sentence._compute_score_from_stats(stats).score)
 
     def signature(self) -> str:
-        return str(self._metric.get_signature())
+        return self._metric.get_signature().format()  # what the sacrebleu command line prints
 
     def segment_signature(self) -> str:
         if self._sentence is not self._metric:
             self._sentence.num_refs = self._metric.num_refs  # sacrebleu sets it while reading references
-        return str(self._sentence.get_signature())
+        return self._sentence.get_signature().format()
 
 
 @register_metric
 class Bleu(_SacreBleuMetric):
-    """BLEU (Papineni et al., 2002) with sacrebleu's ``zh`` tokenizer; the 13a default badly under-scores Chinese.
+    """BLEU (Papineni et al., 2002), by default with sacrebleu's ``zh`` tokenizer (13a under-scores Chinese).
 
-    System scores use standard corpus BLEU; segment scores use effective order (sacrebleu's advice for
-    sentence BLEU), so the two signatures differ in ``eff``.
+    System scores use standard corpus BLEU; segment scores use effective order, as ``sacrebleu
+    --sentence-level`` does, so the two signatures differ in ``eff``.
     """
 
     name = "bleu"
-    TOKENIZE: ClassVar[str] = "zh"
 
-    def _make(self) -> Any:
+    def _make(self, effective_order: bool = False) -> Any:
         from sacrebleu.metrics import BLEU
 
-        return BLEU(tokenize=self.TOKENIZE)
+        return BLEU(
+            tokenize=self.settings.bleu_tokenize, lowercase=self.settings.bleu_lowercase, effective_order=effective_order
+        )
 
     def _make_sentence(self) -> Any:
-        from sacrebleu.metrics import BLEU
-
-        return BLEU(tokenize=self.TOKENIZE, effective_order=True)
+        return self._make(effective_order=True)
 
 
 @register_metric
@@ -99,44 +109,48 @@ class ChrF(_SacreBleuMetric):
     def _make(self) -> Any:
         from sacrebleu.metrics import CHRF
 
-        return CHRF()
+        return CHRF(lowercase=self.settings.chrf_lowercase)
 
 
 @register_metric
 class ChrFPlusPlus(_SacreBleuMetric):
-    """chrF++ (Popović, 2017): chrF plus word bigrams."""
+    """chrF++ (Popović, 2017): chrF plus word n-grams (bigrams unless ``chrf_word_order`` says otherwise)."""
 
     name = "chrf++"
-    WORD_ORDER: ClassVar[int] = 2
 
     def _make(self) -> Any:
         from sacrebleu.metrics import CHRF
 
-        return CHRF(word_order=self.WORD_ORDER)
+        return CHRF(word_order=self.settings.chrf_word_order, lowercase=self.settings.chrf_lowercase)
+
+
+@lru_cache(maxsize=8)
+def _ter(settings: "SacrebleuSettings") -> Any:
+    from sacrebleu.metrics import TER
+
+    return TER(
+        normalized=settings.ter_normalized,
+        asian_support=settings.ter_asian_support,
+        case_sensitive=settings.ter_case_sensitive,
+        no_punct=settings.ter_no_punct,
+    )
 
 
 @register_metric
 class Ter(_SacreBleuMetric):
-    """TER (Snover et al., 2006) on Chinese-tokenised text; against a post-edit it is HTER. Lower is better.
+    """TER (Snover et al., 2006) as sacrebleu computes it on whole segments; against a post-edit it is HTER.
 
-    Chinese is split into characters (sacrebleu's ``asian_support`` does that only together with
-    ``normalized``; alone it does nothing, and an unspaced Chinese sentence is a single token).
-
-    TER's shift search costs seconds per character-tokenised abstract, so the statistics of one
-    translation come from its sentence groups: translation and reference sentences aligned zh to zh
-    (:func:`evalkit.metrics.sentences.sentence_groups`); an unmatched sentence counts as inserted or
-    deleted. The edits and reference lengths of the groups are summed, so a translation's TER equals
-    sacrebleu's corpus TER over its groups, and shifts do not cross group boundaries. The signature says
-    so (``seg:sentence-groups``). With several references, the one needing the fewest edits counts and
-    the reference length is their average, as in sacrebleu.
+    Lower is better. By default normalised with Asian support, which splits Chinese into characters
+    (sacrebleu's ``asian_support`` does that only together with ``normalized``; alone it does nothing,
+    and an unspaced Chinese sentence is a single token). TER's shift search costs a fraction of a second
+    per character-tokenised abstract, so each segment's statistics are cached by text.
     """
 
     name = "ter"
     higher_is_better = False
-    SEGMENTATION: ClassVar[str] = "sentence-groups"
 
     def _make(self) -> Any:
-        return _ter()
+        return _ter(self.settings)
 
     def segment_statistics(
         self, hypotheses: Sequence[str], references: Sequence[Sequence[str | None]]
@@ -144,14 +158,55 @@ class Ter(_SacreBleuMetric):
         rows: list[list[float]] = []
         counts: set[int] = set()
         for k, hypothesis in enumerate(hypotheses):
-            refs = [stream[k] for stream in references if stream[k] is not None]
+            refs = tuple(r for stream in references if (r := stream[k]) is not None)
+            counts.add(len(refs))
+            rows.append(list(_ter_statistics(self.settings, hypothesis, refs)))
+        self._metric.num_refs = counts.pop() if len(counts) == 1 else -1  # as sacrebleu records it
+        return rows
+
+
+@text_cache(maxsize=16384)
+def _ter_statistics(settings: "SacrebleuSettings", translation: str, references: tuple[str, ...]) -> tuple[float, ...]:
+    """sacrebleu's TER row ``(edits, reference length)`` of one segment: the statistics do not depend on other segments."""
+    (row,) = _ter(settings)._extract_corpus_statistics([translation], [[r] for r in references])
+    return tuple(row)
+
+
+@register_metric
+class TerAligned(_SacreBleuMetric):
+    """TER over aligned sentence groups: a cheaper, sentence-local variant of ``ter`` (not a default metric).
+
+    The statistics of one translation come from its sentence groups: translation and reference
+    sentences aligned zh to zh (:func:`evalkit.metrics.sentences.sentence_groups`); an unmatched
+    sentence counts as inserted or deleted. The edits and reference lengths of the groups are summed,
+    so a translation's value equals sacrebleu's corpus TER over its groups, and shifts do not cross
+    group boundaries. Because that is not sacrebleu's TER of the whole segment, it has its own name and
+    its signature says so (``seg:sentence-groups``). With several references, the one needing the
+    fewest edits counts and the reference length is their average, as in sacrebleu.
+    """
+
+    name = "ter-aligned"
+    higher_is_better = False
+    default = False
+    SEGMENTATION = "sentence-groups"
+
+    def _make(self) -> Any:
+        return _ter(self.settings)
+
+    def segment_statistics(
+        self, hypotheses: Sequence[str], references: Sequence[Sequence[str | None]]
+    ) -> list[list[float]]:
+        rows: list[list[float]] = []
+        counts: set[int] = set()
+        for k, hypothesis in enumerate(hypotheses):
+            refs = [r for stream in references if (r := stream[k]) is not None]
             if not refs:
                 raise ValueError(f"segment {k} has no reference")
             counts.add(len(refs))
             best: float | None = None
             length = 0.0
             for ref in refs:
-                edits, ref_length = group_statistics(hypothesis, ref)  # type: ignore[arg-type]
+                edits, ref_length = group_statistics(self.settings, hypothesis, ref)
                 length += ref_length
                 best = edits if best is None or edits < best else best
             rows.append([best, length / len(refs)])  # type: ignore[list-item]
@@ -159,27 +214,20 @@ class Ter(_SacreBleuMetric):
         return rows
 
     def signature(self) -> str:
-        return f"{self._metric.get_signature()}|seg:{self.SEGMENTATION}"
+        return f"{super().signature()}|seg:{self.SEGMENTATION}"
 
     def segment_signature(self) -> str:
         return self.signature()
 
 
-@lru_cache(maxsize=1)
-def _ter() -> Any:
-    from sacrebleu.metrics import TER
-
-    return TER(normalized=True, asian_support=True)
-
-
 @text_cache(maxsize=16384)
-def group_statistics(translation: str, reference: str) -> tuple[float, float]:
+def group_statistics(settings: "SacrebleuSettings", translation: str, reference: str) -> tuple[float, float]:
     """TER ``(edits, reference length)`` of one translation against one reference, summed over sentence groups."""
     from evalkit.metrics.sentences import sentence_groups
 
     groups = sentence_groups(translation, reference)
     if not groups:
         return 0.0, 0.0
-    stats = _ter()._extract_corpus_statistics([g[0] for g in groups], [[g[1] for g in groups]])
+    stats = _ter(settings)._extract_corpus_statistics([g[0] for g in groups], [[g[1] for g in groups]])
     edits, length = sum_rows(stats)
     return edits, length

@@ -198,7 +198,7 @@ def corpus_score_dict(score: CorpusScore) -> dict[str, Any]:
         "value": score.value,
         "ci": list(score.ci) if score.ci is not None else None,
         "n": score.n,
-        "signature": f"config.metrics.{score.metric}",
+        "signature": score.signature,
     }
 
 

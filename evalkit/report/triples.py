@@ -7,7 +7,7 @@ small report: the file's system scores with confidence intervals, and every row'
      "config": {"metrics": {"bleu": {"higher_is_better": true, "signature": "nrefs:1|case:mixed|..."}},
                 "bootstrap": {...}},
      "summary": {"path": "data.jsonl", "segments": 3, "scores": {"bleu": {"value": 41.2, "ci": [..], "n": 3,
-                 "signature": "config.metrics.bleu"}}},
+                 "signature": "nrefs:1|case:mixed|..."}}},
      "segments": [{"line": 1, "id": "a", "references": 1, "scores": {"bleu": 38.5, ...}}]}
 """
 

@@ -13,7 +13,8 @@ Three kinds of numbers come back (:attr:`Number.kind`):
 * ``digits``: written with Arabic digits (optionally with a magnitude word or suffix). These are
   the numbers a translation must carry over.
 * ``words``: English number words (``three``, ``twenty-five``, ``a dozen``) and Chinese numerals
-  (``三``, ``十二``, ``两千``, ``百分之八``). Translators switch freely between words and digits, and
+  (``三``, ``十二``, ``两千``, ``二点九``, ``三点五万``, ``百分之八``, ``三成`` = 30%), read by cn2an.
+  Translators switch freely between words and digits, and
   ``一`` doubles as the article "a", so these only serve as counterparts, never as findings.
 * ``identifier``: digits that belong to a name rather than state a quantity: arXiv ids, URLs, model
   names (``GPT-4``, ``Llama-3.2-1B``), TeX subscripts and variable exponents, bracketed citations,
@@ -364,13 +365,18 @@ _EN_WORDS = re.compile(
 _EN_SPLIT = re.compile(r"[A-Za-z]+")
 _NOT_NUMBER_WORDS = frozenset(("and", "percent", "per", "cent"))
 
-_ZH_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_ZH_DECIMAL_DIGITS = "零〇一二三四五六七八九"
 _ZH_NUMERAL = re.compile(
-    r"(?P<pctnum>百分之(?P<pctbody>[零〇一二两三四五六七八九十百]+))"
+    rf"(?P<pctnum>百分之(?P<pctbody>[{_ZH_NUMERAL_CHARS}]+(?:点[{_ZH_DECIMAL_DIGITS}]+)?))"
     r"|(?P<frac>(?P<den>[一二三四五六七八九十百千]+)分之(?P<num>[一二三四五六七八九十]+))"
-    r"|(?P<plainzh>[零〇一二两三四五六七八九十百千万亿]*[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
+    # 三成 = 30%; not 一成 (一成不变, 统一成), nor 成 starting a word (成本, 成员, 成功, ...)
+    r"|(?P<share>(?<![零〇一二两三四五六七八九十百千万亿])(?P<sharebody>[二两三四五六七八九])成(?!不变|本|员|功|果|绩|熟|立|像|型|分))"
+    rf"|(?P<plainzh>[{_ZH_NUMERAL_CHARS}]*[零〇一二两三四五六七八九十][{_ZH_NUMERAL_CHARS}]*"
+    rf"(?:点[{_ZH_DECIMAL_DIGITS}]+[万亿]*)?)"
 )
 _ZH_NUMERAL_CHAR = re.compile(r"[零〇一二两三四五六七八九十]")
+_ZH_MAGNITUDE = {"万": 10_000, "亿": 100_000_000}
 
 
 @text_cache(maxsize=8192)
@@ -419,58 +425,78 @@ def english_words_value(words: list[str]) -> float | None:
 
 
 def _chinese_numerals(text: str) -> list[Number]:
-    """Chinese numerals as ``words`` numbers: ``三``, ``十二``, ``两千``, ``百分之八``, ``三分之一``."""
+    """Chinese numerals as ``words`` numbers: ``三``, ``十二``, ``两千``, ``二点九``, ``三点五万``,
+    ``百分之八``, ``百分之三十五点五``, ``三成`` (30%), ``三分之一``.
+
+    A decimal keeps its precision (``二点九``: ``ulp`` 0.1), so that it answers 2.9 and not 2.4; a
+    share in 成 is a percentage known to the nearest ten.
+    """
     out = []
     for m in _ZH_NUMERAL.finditer(text):
+        span = {"start": m.start(), "end": m.end(), "text": m.group(), "kind": WORDS}
         if m["pctnum"]:
-            value = chinese_numeral_value(m["pctbody"])
+            read = _chinese_decimal(m["pctbody"])
+            if read is not None:
+                value, ulp, decimals = read
+                out.append(Number(value=value, percent=True, ulp=ulp, decimals=decimals, **span))
+        elif m["share"]:
+            value = chinese_numeral_value(m["sharebody"])
             if value is not None:
-                out.append(Number(value=value, start=m.start(), end=m.end(), text=m.group(), percent=True, kind=WORDS))
+                out.append(Number(value=value * 10, percent=True, ulp=10.0, **span))
         elif m["frac"]:
             den, num = chinese_numeral_value(m["den"]), chinese_numeral_value(m["num"])
             if den and num is not None:
                 # "三分之一": the fraction, and its parts, which the English may give as 1/3.
                 for value in (num / den, den, num):
-                    out.append(Number(value=value, start=m.start(), end=m.end(), text=m.group(), kind=WORDS))
+                    out.append(Number(value=value, **span))
         else:
-            value = chinese_numeral_value(m["plainzh"])
-            if value is not None:
-                out.append(Number(value=value, start=m.start(), end=m.end(), text=m.group(), kind=WORDS))
+            read = _chinese_decimal(m["plainzh"])
+            if read is not None:
+                value, ulp, decimals = read
+                out.append(Number(value=value, ulp=ulp, decimals=decimals, **span))
     return out
+
+
+def _chinese_decimal(s: str) -> tuple[float, float, int] | None:
+    """``(value, ulp, decimals)`` of a Chinese numeral that may have a decimal part and a magnitude
+    after it (``三点五万`` → 35000, which cn2an does not read itself), or ``None``."""
+    whole, point, rest = s.partition("点")
+    if not point:
+        value = chinese_numeral_value(s)
+        return None if value is None else (float(value), 1.0, 0)
+    magnitude = 1
+    while rest and rest[-1] in _ZH_MAGNITUDE:
+        magnitude *= _ZH_MAGNITUDE[rest[-1]]
+        rest = rest[:-1]
+    value = chinese_numeral_value(f"{whole}点{rest}")
+    if value is None:
+        return None
+    return value * magnitude, 10.0 ** -len(rest) * magnitude, len(rest)
 
 
 #: Longest run of Chinese numeral characters given a value (``三亿五千万零五百`` is 8).
 MAX_ZH_NUMERAL = 30
 
 
-def chinese_numeral_value(s: str) -> int | None:
-    """The value of a Chinese numeral (``十二`` → 12, ``一百零五`` → 105, ``三亿五千万`` → 350000000).
+def chinese_numeral_value(s: str) -> float | None:
+    """The value of a Chinese numeral by cn2an (``十二`` → 12, ``一百零五`` → 105, ``二点九`` → 2.9,
+    ``三亿五千万`` → 350000000, ``两千`` → 2000).
 
-    Digits without units are read positionally (``二〇二三`` → 2023). Returns ``None`` for a string
-    with a character that is not a numeral, or one longer than :data:`MAX_ZH_NUMERAL` characters (no
-    real numeral is; a run of thousands would make an integer too large for a float and slow to build).
+    Digits without units are read positionally (``二〇二三`` → 2023); a bare magnitude is one of it
+    (``万`` → 10000). Returns ``None`` for what cn2an cannot read (a character that is not a numeral,
+    a malformed run such as ``三三十``), or a run longer than :data:`MAX_ZH_NUMERAL` characters (no
+    real numeral is; cn2an would spend its time on it).
     """
-    if len(s) > MAX_ZH_NUMERAL:
+    if not s or len(s) > MAX_ZH_NUMERAL:
         return None
-    result = wan = section = 0
-    digit: int | None = None
-    for ch in s:
-        if ch in _ZH_DIGIT:
-            d = _ZH_DIGIT[ch]
-            digit = d if digit is None else digit * 10 + d
-        elif ch in "十百千":
-            section += (1 if digit is None else digit) * int(_ZH_SCALE[ch])
-            digit = None
-        elif ch == "万":
-            wan = (wan + section + (digit or 0)) * 10_000 or 10_000
-            section, digit = 0, None
-        elif ch == "亿":
-            result = (result + wan + section + (digit or 0)) * 100_000_000 or 100_000_000
-            wan = section = 0
-            digit = None
-        else:
-            return None
-    return result + wan + section + (digit or 0)
+    import cn2an  # ~0.5 s to import: only once a text has a Chinese numeral
+
+    if s[0] in _ZH_MAGNITUDE:
+        s = "一" + s
+    try:
+        return cn2an.cn2an(s, "normal")
+    except (ValueError, KeyError, IndexError, TypeError):  # cn2an's refusal of a string it cannot read
+        return None
 
 
 # --------------------------------------------------------------------------------------------------

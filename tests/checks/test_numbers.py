@@ -225,3 +225,25 @@ def test_dropped_citation_years_and_decades_are_not_missing(en):
 
 def test_a_plain_year_is_expected():
     assert codes("The survey ran in 2020 across Europe.", "该调查在欧洲进行。") == ["numbers.missing"]
+
+
+# --- Chinese numerals with a decimal point are one number, not their digits -------------------------
+
+
+def test_a_chinese_decimal_does_not_answer_another_english_value():
+    # 二点九 is 2.9: it must not pass for an English 2.4 (read digit by digit, 二 = 2 ≈ 2.4 did)
+    assert "numbers.missing" in codes("The gain is 2.4 points.", "增益为二点九个点。")
+    assert codes("The gain is 2.9 points.", "增益为二点九个点。") == []
+
+
+@pytest.mark.parametrize(
+    "en, zh",
+    [
+        ("The error drops 3.5 times.", "误差下降了三点五倍。"),
+        ("Recall rises by 35.5%.", "召回率提升了百分之三十五点五。"),
+        ("About 30% of users agree.", "约三成用户同意。"),
+        ("It reaches 35,000 people.", "覆盖三点五万人。"),
+    ],
+)
+def test_chinese_decimals_shares_and_magnitudes_answer_the_english(en, zh):
+    assert codes(en, zh) == []

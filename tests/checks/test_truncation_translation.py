@@ -93,3 +93,33 @@ def test_ratio_boundary():
 
 def test_empty_translation_is_left_to_translation_empty():
     assert check(abstract_zh="") == []
+
+
+# --- an abstract that ends with a URL or a code name, in both languages, is complete ------------------
+
+
+@pytest.mark.parametrize(
+    "en_tail, zh_tail",
+    [
+        ("Code is available at: https://example.org/lab/Proj-2", "代码见：https://example.org/lab/Proj-2"),
+        ("Code is available at: https://example.org/lab/Proj-2.", "代码见：https://example.org/lab/Proj-2"),
+        ("The code is at \\url{https://example.org/x/tool}", "代码位于\\url{https://example.org/x/tool}"),
+        ("We release it as ToolKit-7B", "我们将其发布为ToolKit-7B"),
+    ],
+)
+def test_the_same_url_or_name_ending_both_abstracts_is_complete(en_tail, zh_tail):
+    assert check(abstract_en=EN + " " + en_tail, abstract_zh=ZH + zh_tail) == []
+
+
+@pytest.mark.parametrize(
+    "en_tail, zh_tail",
+    [
+        ("Code is available at: https://example.org/lab/Proj-2", "代码见：https://example.org/lab/Pr"),  # cut URL
+        ("Code is available at: https://example.org/lab/Proj-2", "代码见：https://example.org/lab/Proj-2，以及"),
+        ("We compare it with ToolKit and more baselines.", "我们将其与ToolKit"),  # the English goes on
+        ("The method is called LongToolKit", "该方法称为Kit"),  # not the same token, only its end
+    ],
+)
+def test_a_translation_cut_at_or_inside_a_name_still_ends_mid_sentence(en_tail, zh_tail):
+    (finding,) = check(abstract_en=EN + " " + en_tail, abstract_zh=ZH + zh_tail)
+    assert "ends mid-sentence" in finding.message and finding.severity is Severity.ERROR

@@ -228,7 +228,7 @@ def test_report_records_settings_status_and_signatures(tiny_comet, digest_with_r
         assert f"class:{cls}" in signature and "prec:fp32" in signature and "device:cpu" in signature
         assert "comet:" in signature and "torch:" in signature
     summary = report["issues"][0]["summary"]["scores"]
-    assert summary["comet"]["signature"] == "config.metrics.comet"
+    assert summary["comet"]["signature"] == report["config"]["metrics"]["comet"]["signature"]
     assert math.isfinite(summary["comet-qe"]["value"])
 
 

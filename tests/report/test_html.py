@@ -261,7 +261,7 @@ def test_metrics_are_rendered_generically(example_page):
     report = copy.deepcopy(example_report())
     issue = report["issues"][0]
     report["config"]["metrics"]["comet"] = {"higher_is_better": True, "signature": "model:wmt22"}
-    issue["summary"]["scores"]["comet"] = {"value": 0.8123, "ci": [0.8, 0.83], "n": 4, "signature": "config.metrics.comet"}
+    issue["summary"]["scores"]["comet"] = {"value": 0.8123, "ci": [0.8, 0.83], "n": 4, "signature": "model:wmt22"}
     issue["summary"]["scores"]["errrate"] = {"value": 12.5, "ci": None, "n": 4, "higher_is_better": False}
     for k, entry in enumerate(issue["entries"]):
         entry["scores"]["comet"] = 0.7 + k / 100

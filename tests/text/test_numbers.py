@@ -285,3 +285,45 @@ def test_number_index_finds_counterparts():
     assert index.find(one("0.9"), as_translation=True) is not None  # 0.86 rounded
     assert index.find(one("0.83"), as_translation=True) is None
     assert index.count(one("0.86")) == 1
+
+
+# --- Chinese numerals with decimals, 百分之 and 成, read through cn2an -------------------------------
+
+#: (text, the numeral span, is it a percentage, the part cn2an converts, the power of ten applied after it)
+CN2AN_CASES = [
+    ("误差为二点九", "二点九", False, "二点九", 1),
+    ("提升了三点五倍", "三点五", False, "三点五", 1),
+    ("准确率提高了百分之三十五点五", "百分之三十五点五", True, "三十五点五", 1),
+    ("约三成用户", "三成", True, "三", 10),
+    ("七成的样本", "七成", True, "七", 10),
+    ("成本下降两成", "两成", True, "两", 10),
+    ("共有一百二十万条", "一百二十万", False, "一百二十万", 1),
+    ("规模达三点五万人", "三点五万", False, "三点五", 10_000),
+    ("参数两点五亿个", "两点五亿", False, "两点五", 100_000_000),
+    ("三亿五千万零五百", "三亿五千万零五百", False, "三亿五千万零五百", 1),
+    ("误差仅零点零五", "零点零五", False, "零点零五", 1),
+    ("在二〇二三年", "二〇二三", False, "二〇二三", 1),
+]
+
+
+@pytest.mark.parametrize("text, span, percent, converted, scale", CN2AN_CASES)
+def test_chinese_numerals_equal_cn2an(text, span, percent, converted, scale):
+    import cn2an
+
+    (number,) = [n for n in word_numbers(text) if n.text == span]
+    assert number.value == pytest.approx(cn2an.cn2an(converted, "normal") * scale, rel=1e-12)
+    assert number.percent is percent
+    assert [n.text for n in word_numbers(text)] == [span]  # read once, not as its digits one by one
+
+
+def test_a_chinese_decimal_keeps_its_precision():
+    (number,) = word_numbers("二点九")
+    assert number.ulp == pytest.approx(0.1) and number.decimals == 1
+    (share,) = word_numbers("三成")
+    assert share.ulp == 10  # 三成 says "about 30%"
+
+
+@pytest.mark.parametrize("text", ["一成不变", "把它们统一成一个框架", "特点是简单", "三点钟"])
+def test_words_with_成_or_点_are_not_shares_or_decimals(text):
+    assert all(n.percent is False and n.ulp >= 1 for n in word_numbers(text))
+    assert not any("成" in n.text or "点" in n.text for n in word_numbers(text))
