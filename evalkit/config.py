@@ -26,6 +26,7 @@ from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.parse.reader import DEFAULT_MAX_FILE_SIZE
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
+from evalkit.safe_load import toml_loads
 
 #: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is the policy of ``evalkit gate``, kept
 #: as written here and validated by :mod:`evalkit.gate.policy`; ``references`` is the reference-translation
@@ -282,8 +283,11 @@ def parse_size(text: str, what: str = "--max-file-size") -> int:
     m = _SIZE.match(text)
     if not m:
         raise ConfigError(f"{what} expects a size such as 5000000, 500KB or 20MB, got {text!r}")
+    from fractions import Fraction
+
     unit = (m[2] or "").lower().rstrip("b").rstrip("i")
-    return int(float(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+    # Fraction, not float: exact for "1.5MB", and no overflow to infinity for a number of 400 digits.
+    return int(Fraction(m[1]) * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
 
 
 # --- reading files ---------------------------------------------------------------------------------
@@ -459,7 +463,7 @@ def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) ->
 def _read_toml(path: str) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            return toml_loads(fh.read().decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except UnicodeDecodeError:

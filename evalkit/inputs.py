@@ -15,6 +15,7 @@ from pathlib import Path
 
 from evalkit.errors import os_error_reason
 from evalkit.records import InputProblem
+from evalkit.text.unencodable import escape_unencodable
 
 DIGEST_SUFFIXES = (".md", ".txt")
 #: Paths longer than this (Linux's PATH_MAX) cannot name a file and are shown shortened in messages: a
@@ -44,9 +45,6 @@ def expand(raw_paths: list[str]) -> Inputs:
     seen: set[str] = set()
 
     def add(path: str, found: bool = False) -> None:
-        if (problem := _unusable_name(path)) is not None:
-            problems.append(problem)
-            return
         key = path if path == "-" else os.path.realpath(path)
         if key not in seen:
             seen.add(key)
@@ -58,9 +56,6 @@ def expand(raw_paths: list[str]) -> Inputs:
         if raw == "-":
             add(raw)
             continue
-        if (problem := _unusable_name(raw)) is not None:
-            problems.append(problem)
-            continue
         try:
             mode = os.stat(raw).st_mode
         except (FileNotFoundError, NotADirectoryError):
@@ -68,11 +63,11 @@ def expand(raw_paths: list[str]) -> Inputs:
                 matches = sorted(glob.glob(raw, recursive=True))
                 files = [m for m in matches if os.path.isfile(m)]
                 if not files:
-                    problems.append(InputProblem(raw, "the pattern matches no file"))
+                    problems.append(InputProblem(_shown(raw), "the pattern matches no file"))
                 for f in files:
                     add(f)
             else:
-                problems.append(InputProblem(raw, "no such file or directory"))
+                problems.append(InputProblem(_shown(raw), "no such file or directory"))
             continue
         except OSError as exc:
             problems.append(InputProblem(_shown(raw), _stat_reason(exc)))
@@ -107,24 +102,15 @@ def _walk(top: str) -> tuple[list[str], list[InputProblem]]:
     return sorted(files), unreadable
 
 
-def _unusable_name(path: str) -> InputProblem | None:
-    """A problem for a name that cannot be reported as given: one that is not UTF-8 (it reaches us with
-    lone surrogates from ``sys.argv`` or a byte list) would break the console, JSON and annotations."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-        return InputProblem(_shown(shown), "the file name is not valid UTF-8; rename the file")
-    return None
-
-
 def _stat_reason(exc: OSError) -> str:
     reason = os_error_reason(exc)
     return reason if isinstance(exc, PermissionError) else f"cannot read: {reason}"
 
 
 def _shown(path: str) -> str:
-    """``path`` itself, or for an absurdly long one its start and its length."""
+    """``path`` as it can be printed (undecodable bytes as ``\\xNN``), or for an absurdly long one its start
+    and its length."""
+    path = escape_unencodable(path)
     if len(path) <= SHOWN_PATH_LIMIT:
         return path
     return f"{path[:60]}… ({len(path):,} characters)"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import InputError
+from evalkit.safe_load import json_loads
 
 SCHEMA = "evalkit.report/1"
 #: Score keys a report may hold besides the registered metric names: COMET without a reference.
@@ -158,7 +159,7 @@ def export_report(report_path: str, out_dir: str) -> dict[str, int]:
     Returns the row count of each table. A file that is not an evalkit report raises :class:`InputError`.
     """
     try:
-        report = json.loads(Path(report_path).read_text(encoding="utf-8"))
+        report = json_loads(Path(report_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(report_path, f"cannot read the report: {exc}") from None
     except json.JSONDecodeError as exc:

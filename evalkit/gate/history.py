@@ -30,6 +30,8 @@ from typing import Callable, Iterator, Sequence, TypeVar
 
 from evalkit.errors import EvalkitError
 from evalkit.gate.facts import EntryFacts, IssueFacts
+from evalkit.safe_load import json_loads
+from evalkit.text.unencodable import escape_unencodable
 
 #: Bumped when the table layout changes; a file with another version is refused, not silently misread.
 SCHEMA_VERSION = 1
@@ -122,10 +124,12 @@ class History:
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             stamp,
-                            issue.path,
-                            issue.issue_id,
-                            issue.series,
-                            issue.channel,
+                            # SQLite refuses the undecodable bytes of a non-UTF-8 file name: store them as \xNN
+                            # (the same text every append and lookup of that file gives).
+                            escape_unencodable(issue.path),
+                            escape_unencodable(issue.issue_id),
+                            escape_unencodable(issue.series),
+                            None if issue.channel is None else escape_unencodable(issue.channel),
                             issue.date,
                             issue.digest,
                             len(issue.entries),
@@ -158,7 +162,7 @@ class History:
         params: list[object] = [issue.digest]
         if same_series:
             clauses.append("series = ?")
-            params.append(issue.series)
+            params.append(escape_unencodable(issue.series))
         if issue.date is not None:
             clauses.append("(date IS NULL OR date <= ?)")
             params.append(issue.date)
@@ -166,9 +170,9 @@ class History:
             # A rewritten per-channel file is a new issue of the series: keep its older versions. A dated
             # file of the same path is the same issue edited: leave it out.
             clauses.append("NOT (path = ? AND date IS NOT NULL)")
-            params.append(issue.path)
+            params.append(escape_unencodable(issue.path))
         sql = (
-            "SELECT path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues"
+            "SELECT id, path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues"
             f" WHERE {' AND '.join(clauses)} ORDER BY COALESCE(date, '') DESC, id DESC LIMIT ?"
         )
         params.append(n)
@@ -176,7 +180,7 @@ class History:
             rows = db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise HistoryError(f"cannot read history {self.path}: {exc}") from None
-        return [_facts(row) for row in rows]
+        return [self._facts(row) for row in rows]
 
     def count(self) -> int:
         """Number of recorded issues (0 for a missing file)."""
@@ -193,11 +197,48 @@ class History:
         db = self._reader()
         if db is None:
             return iter(())
-        sql = "SELECT path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues ORDER BY id"
+        sql = "SELECT id, path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts FROM issues ORDER BY id"
         try:
-            return iter([_facts(row) for row in db.execute(sql).fetchall()])
+            return iter([self._facts(row) for row in db.execute(sql).fetchall()])
         except sqlite3.Error as exc:
             raise HistoryError(f"cannot read history {self.path}: {exc}") from None
+
+    def _facts(self, row: Sequence[object]) -> IssueFacts:
+        """The issue stored in ``row`` (``id`` first); :class:`HistoryError` naming the file and row when a
+        hand edit left a value of the wrong type, a NULL, or entry facts that are not what evalkit writes."""
+        row_id, path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts = row
+        try:
+            for name, value in (("path", path), ("issue_id", issue_id), ("series", series), ("digest", digest), ("entry_facts", entry_facts)):
+                if not isinstance(value, str):
+                    raise ValueError(f"{name} must be text, got {_sql_type(value)}")
+            for name, value in (("channel", channel), ("date", date)):
+                if value is not None and not isinstance(value, str):
+                    raise ValueError(f"{name} must be text or NULL, got {_sql_type(value)}")
+            for name, value in (("failing", failing), ("waived", waived), ("passed", passed)):
+                if not isinstance(value, int):
+                    raise ValueError(f"{name} must be an integer, got {_sql_type(value)}")
+            facts = json_loads(entry_facts)
+            if not isinstance(facts, list) or not all(isinstance(e, dict) for e in facts):
+                raise ValueError("entry_facts must be a JSON list of objects")
+            entries = tuple(EntryFacts.from_dict(e) for e in facts)
+        except json.JSONDecodeError as exc:
+            raise HistoryError(f"{self.path}: row {row_id}: entry_facts is not valid JSON ({exc.msg})") from None
+        except KeyError as exc:
+            raise HistoryError(f"{self.path}: row {row_id}: an entry in entry_facts lacks the key {exc}") from None
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise HistoryError(f"{self.path}: row {row_id}: {exc} (edited by hand? evalkit cannot read it)") from None
+        return IssueFacts(
+            path=path,
+            issue_id=issue_id,
+            series=series,
+            channel=channel,
+            date=date,
+            digest=digest,
+            entries=entries,
+            failing=failing,
+            waived=waived,
+            passed=bool(passed),
+        )
 
     # --- connection --------------------------------------------------------------------------------
 
@@ -335,18 +376,5 @@ def _write(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("COMMIT")
 
 
-def _facts(row: Sequence[object]) -> IssueFacts:
-    path, issue_id, series, channel, date, digest, failing, waived, passed, entry_facts = row
-    entries = tuple(EntryFacts.from_dict(e) for e in json.loads(str(entry_facts)))
-    return IssueFacts(
-        path=str(path),
-        issue_id=str(issue_id),
-        series=str(series),
-        channel=channel if channel is None else str(channel),
-        date=date if date is None else str(date),
-        digest=str(digest),
-        entries=entries,
-        failing=int(failing),  # type: ignore[arg-type]
-        waived=int(waived),  # type: ignore[arg-type]
-        passed=bool(passed),
-    )
+def _sql_type(value: object) -> str:
+    return "NULL" if value is None else {bytes: "a BLOB", float: "a REAL", int: "an INTEGER", str: "TEXT"}.get(type(value), type(value).__name__)

@@ -27,6 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.registry import unknown_name_message
+from evalkit.safe_load import toml_loads
 
 _KEYS = ("arxiv_id", "issue", "code", "reason", "expires")
 _HEADER = re.compile(r"^\s*\[\[\s*waiver\s*\]\]\s*(?:#.*)?$")
@@ -141,7 +142,7 @@ def load_waivers(path: str) -> WaiverSet:
         raise WaiverFileError(f"cannot read waiver file {path}: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
+        data = toml_loads(text)
     except UnicodeDecodeError:
         raise WaiverFileError(f"{path}: invalid TOML: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

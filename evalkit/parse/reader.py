@@ -9,12 +9,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from evalkit.errors import InputError, os_error_reason
 
 #: Largest input read by default. The largest real digest is ~2 MB; 20 MB leaves ample room while
 #: keeping memory bounded on hostile input.
 DEFAULT_MAX_FILE_SIZE = 20 * 1024 * 1024
+#: Bytes asked for per read once the expected size is passed (stdin, a file that grows, /proc).
+_CHUNK = 1 << 20
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -35,9 +38,28 @@ def read_source(path: str, max_size: int = DEFAULT_MAX_FILE_SIZE) -> SourceText:
     return decode(path, data)
 
 
+def _read_at_most(fh: BinaryIO, limit: int, expected: int) -> bytes:
+    """Up to ``limit`` bytes of ``fh``, in reads no larger than ``expected + 1`` and then :data:`_CHUNK`.
+
+    ``read(n)`` reserves ``n`` bytes up front, so a huge limit (``--max-file-size 99999999999999999999999MB``,
+    meaning "no limit") must never become the size of one read.
+    """
+    parts: list[bytes] = []
+    total = 0
+    want = min(limit, expected + 1)
+    while want > 0:
+        part = fh.read(want)
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+        want = min(limit - total, _CHUNK)
+    return b"".join(parts)
+
+
 def _read_bytes(path: str, max_size: int) -> bytes:
     if path == "-":
-        data = sys.stdin.buffer.read(max_size + 1)
+        data = _read_at_most(sys.stdin.buffer, max_size + 1, expected=0)
         if len(data) > max_size:
             raise InputError(path, f"standard input is larger than the {_mb(max_size)} limit (--max-file-size)")
         return data
@@ -53,7 +75,7 @@ def _read_bytes(path: str, max_size: int) -> bytes:
                 "(raise the limit with --max-file-size if this is intended)",
             )
         with p.open("rb") as fh:
-            data = fh.read(max_size + 1)
+            data = _read_at_most(fh, max_size + 1, expected=size)
         if len(data) > max_size:  # it grew after stat(), or reports no size (/proc): never cut it silently
             raise InputError(
                 path,

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Mapping
 
 from evalkit.errors import InputError
 from evalkit.records import Triple
+from evalkit.safe_load import json_loads
 
 REQUIRED = ("src", "mt", "ref")
 _EXTRA_REF = re.compile(r"^ref(\d{1,9})$")
@@ -82,7 +83,7 @@ def _jsonl_rows(path: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
             if blank is not None:
                 raise InputError(path, "empty line (every line must hold one JSON object)", blank)
             try:
-                data = json.loads(raw)
+                data = json_loads(raw)
             except json.JSONDecodeError as exc:
                 raise InputError(path, f"invalid JSON: {exc.msg} at column {exc.colno}", number) from None
             if not isinstance(data, dict):

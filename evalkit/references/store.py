@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from evalkit.errors import ConfigError, InputError
 from evalkit.records import ReferenceInfo
 from evalkit.registry import unknown_name_message
+from evalkit.safe_load import json_loads
 
 #: The default references directory name, looked for next to the configuration file or in the CWD.
 DEFAULT_DIRECTORY = "references"
@@ -275,7 +276,7 @@ def parse_reference_line(text: str, path: str = "<string>", line: int = 1) -> Re
     if not text.strip():
         raise fail("empty line (every line must hold one reference)")
     try:
-        data = json.loads(text)
+        data = json_loads(text)
     except json.JSONDecodeError as exc:
         raise fail(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(data, dict):

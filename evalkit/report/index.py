@@ -22,6 +22,7 @@ from evalkit.report.html.assets import render_page
 from evalkit.report.html.loading import is_report, load_report
 from evalkit.report.html.page import Metric, issue_status, metrics_of, render_issue_page
 from evalkit.report.write import write_text
+from evalkit.safe_load import json_loads
 
 INDEX_PAGE = "index.html"
 #: Categories drawn as small trend charts (the most frequent first); the table has them all.
@@ -140,7 +141,7 @@ def find_reports(paths: Sequence[str]) -> tuple[list[tuple[str, dict[str, Any]]]
             files = sorted(x for x in p.rglob("*.json") if x.is_file())
             for file in files:
                 try:
-                    data = json.loads(file.read_text(encoding="utf-8"))
+                    data = json_loads(file.read_text(encoding="utf-8"))
                 except (OSError, UnicodeDecodeError, json.JSONDecodeError):
                     notes.append(f"{file}: skipped, not JSON")
                     continue

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
+from evalkit.text.unencodable import ESCAPE_ERRORS
+
 #: Temporary files are hidden, named after the target and the writing process: ``.NAME.PID.HEX.tmp``.
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 
@@ -23,7 +25,8 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
     permissions (``0666`` less the umask, or the old file's mode), not a temporary file's private ``0600``.
     A run killed outright (SIGKILL, power loss) cannot remove its temporary file (``.NAME.PID.HEX.tmp``);
     the next write to the same path removes those whose process is gone. An ``OSError`` names ``path``,
-    never the temporary file.
+    never the temporary file. Files are UTF-8; a non-UTF-8 file name in the text is written with its bad
+    bytes as ``\\xNN``.
     """
     chunks = [text] if isinstance(text, str) else text
     if path == "-":
@@ -41,7 +44,7 @@ def write_text(path: str, text: str | Iterable[str]) -> None:
 
 def _write_file(target: Path, chunks: Iterable[str]) -> None:
     if target.exists() and not target.is_file():
-        with open(target, "w", encoding="utf-8", newline="\n") as fh:
+        with open(target, "w", encoding="utf-8", errors=ESCAPE_ERRORS, newline="\n") as fh:
             for chunk in chunks:
                 fh.write(chunk)
         return
@@ -52,7 +55,7 @@ def _write_file(target: Path, chunks: Iterable[str]) -> None:
     try:
         if mode is not None:
             os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors=ESCAPE_ERRORS, newline="\n") as fh:
             for chunk in chunks:
                 fh.write(chunk)
             fh.flush()

@@ -340,3 +340,70 @@ def test_an_empty_file_is_no_history_yet_and_can_be_recorded_into(tmp_path):
         assert history.baseline(synthetic_issue(0, 5, name="a.md"), 3) == []
         append(history, synthetic_issue(0, 5, name="a.md"))
         assert history.count() == 1
+
+
+def _drop_not_null(path: str) -> None:
+    """Rebuild the table's declaration without its NOT NULL rules, as a hand edit with a raw tool might."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "PRAGMA writable_schema = ON;"
+        "UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL', '') WHERE name = 'issues';"
+        "PRAGMA writable_schema = OFF;"
+    )
+    db.close()
+
+
+HAND_EDITS = {
+    "entry facts not JSON": ("entry_facts", "not JSON"),
+    "entry facts a JSON object": ("entry_facts", '{"ref": 1}'),
+    "ref not a number": ("entry_facts", '[{"ref": "one"}]'),
+    "ref missing": ("entry_facts", '[{"arxiv_id": "2401.00001"}]'),
+    "unknown severity": ("entry_facts", '[{"ref": 1, "findings": [["x", "fatal"]]}]'),
+    "scores not an object": ("entry_facts", '[{"ref": 1, "scores": "high"}]'),
+    "infinite score": ("entry_facts", '[{"ref": 1, "scores": {"chrf": 1e999}}]'),
+    "entry facts nested 100k deep": ("entry_facts", "[" * 100_000 + "]" * 100_000),
+    "entry facts NULL": ("entry_facts", None),
+    "failing NULL": ("failing", None),
+    "failing text": ("failing", "many"),
+    "path NULL": ("path", None),
+    "failing a fraction": ("failing", 1.5),  # an INTEGER column keeps a REAL as it is
+    "digest a BLOB": ("digest", b"\x00"),
+}
+
+
+@pytest.mark.parametrize("column, value", HAND_EDITS.values(), ids=HAND_EDITS.keys())
+def test_hand_edited_history_row_is_an_error_naming_file_and_row(tmp_path, column, value):
+    path = str(tmp_path / "history.sqlite")
+    with History(path) as history:
+        append(history, synthetic_issue(0, 3, name="a.md", date="2026-01-02", scores=[50.0] * 3))
+    _drop_not_null(path)
+    with sqlite3.connect(path) as db:
+        db.execute(f"UPDATE issues SET {column} = ?", (value,))
+        (row_id,) = db.execute("SELECT id FROM issues").fetchone()
+    new = synthetic_issue(0, 3, name="b.md", date="2026-01-03")
+    with History(path) as history:
+        with pytest.raises(HistoryError) as error:
+            list(history.rows())
+        message = str(error.value)
+        assert message.startswith(f"{path}: row {row_id}: ") and "\n" not in message
+        try:
+            # A row the baseline's query selects fails the same way; a NULL path, say, is never selected.
+            assert history.baseline(new, 3) == []
+        except HistoryError as again:
+            assert str(again) == message
+
+
+def test_non_utf8_path_is_recorded_with_the_byte_escaped(tmp_path):
+    import os
+
+    name = os.fsdecode(b"bad\xff.md")
+    path = str(tmp_path / "history.sqlite")
+    with History(path) as history:
+        issue = replace(synthetic_issue(0, 2, name=name, series=name), digest="d1")
+        append(history, issue)
+        append(history, issue)  # the same path and content: no new row
+        assert history.count() == 1
+        (back,) = list(history.rows())
+        assert back.path == "bad\\xff.md"
+        later = replace(issue, digest="d2")
+        assert [i.path for i in history.baseline(later, 3)] == ["bad\\xff.md"]

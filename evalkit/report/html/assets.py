@@ -17,6 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from evalkit.text.unencodable import SURROGATE, escape_unencodable
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: The stylesheet and the script are kept as plain files beside the templates (``.j2`` so that package
 #: data picks them up); they are read verbatim, never rendered, so their hashes are stable.
@@ -86,6 +88,8 @@ def json_for_script(data: Any) -> Markup:
     (``</script>``, ``<!--``, ``</textarea>``) the digest held; ``JSON.parse`` reads it back unchanged.
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # A non-UTF-8 file name: the script shows it as the page's text does (bad\\xff.md), as a JSON string.
+    text = SURROGATE.sub(lambda m: json.dumps(escape_unencodable(m.group()))[1:-1], text)
     return Markup(text.translate(_SCRIPT_JSON_ESCAPES))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from evalkit.errors import InputError
 from evalkit.report.canonical import SCHEMA
+from evalkit.safe_load import json_loads
 
 
 def load_report(path: str) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def load_report(path: str) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     try:
-        report = json.loads(text)
+        report = json_loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not JSON ({exc.msg}); expected a report written by evalkit score --format json", line=exc.lineno) from None
     check_report(report, path)
