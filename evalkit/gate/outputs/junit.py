@@ -4,7 +4,9 @@ A failing entry's test case holds a ``<failure>`` per reason (``type`` = the cod
 and says so in ``<system-out>``. Issue-level reasons (failing share, issue scores, regressions, file-level
 findings) are one more test case, ``issue``, per suite; input errors are a suite ``inputs`` of errored
 cases. The XML is built with :mod:`xml.etree.ElementTree`, which escapes ``&``, ``<``, ``>`` and quotes;
-characters XML cannot hold at all are replaced first (:func:`~evalkit.gate.outputs.text.xml_text`).
+control characters (those XML cannot hold at all, and the C1 ones it can) are written as visible escapes
+first (:func:`~evalkit.text.safe.xml_text`), and file names as :func:`~evalkit.text.safe.display_path`
+shows them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from evalkit.gate.outputs.text import xml_text
+from evalkit.text.safe import display_path, xml_text
 from evalkit.text.chars import fit
 
 
@@ -21,16 +23,17 @@ def render_junit(report: dict[str, Any]) -> str:
     root = ET.Element("testsuites", name="evalkit gate")
     total = failures = errors = 0
     for issue in report["issues"]:
-        suite = _element(root, "testsuite", name=issue["path"])
+        path = display_path(issue["path"])
+        suite = _element(root, "testsuite", name=path)
         cases = fails = 0
         for entry in issue["entries"]:
             cases += 1
             label = " ".join(x for x in (f"[^{entry['ref']}]", entry["arxiv_id"], fit(entry["title_en"] or entry["title_zh"], 120)) if x)
-            case = _element(suite, "testcase", classname=issue["path"], name=label, file=issue["path"], line=str(entry["line"]))
+            case = _element(suite, "testcase", classname=path, name=label, file=path, line=str(entry["line"]))
             failing = [r for r in entry["reasons"] if r["status"] == "fail"]
             for reason in failing:
                 failure = _element(case, "failure", message=fit(reason["message"], 500), type=reason["code"])
-                failure.text = xml_text(f"{issue['path']}:{reason['line'] or entry['line']}: {reason['code']}: {reason['message']}")
+                failure.text = xml_text(f"{path}:{reason['line'] or entry['line']}: {reason['code']}: {reason['message']}")
             if failing:
                 fails += 1
             waived = [r for r in entry["reasons"] if r["status"] == "waived"]
@@ -39,11 +42,11 @@ def render_junit(report: dict[str, Any]) -> str:
                 out.text = xml_text("\n".join(_waived_line(r) for r in waived))
         if issue["reasons"]:
             cases += 1
-            case = _element(suite, "testcase", classname=issue["path"], name="issue", file=issue["path"], line="1")
+            case = _element(suite, "testcase", classname=path, name="issue", file=path, line="1")
             failing = [r for r in issue["reasons"] if r["status"] == "fail"]
             for reason in failing:
                 failure = _element(case, "failure", message=fit(reason["message"], 500), type=reason["code"])
-                failure.text = xml_text(f"{issue['path']}: {reason['code']}: {reason['message']}")
+                failure.text = xml_text(f"{path}: {reason['code']}: {reason['message']}")
             if failing:
                 fails += 1
         suite.set("tests", str(cases))
@@ -54,9 +57,10 @@ def render_junit(report: dict[str, Any]) -> str:
     if report["errors"]:
         suite = _element(root, "testsuite", name="inputs")
         for problem in report["errors"]:
-            case = _element(suite, "testcase", classname="inputs", name=problem["path"], file=problem["path"])
+            path = display_path(problem["path"])
+            case = _element(suite, "testcase", classname="inputs", name=path, file=path)
             error = _element(case, "error", message=fit(problem["message"], 500), type="input")
-            error.text = xml_text(f"{problem['path']}:{problem['line'] or ''}: {problem['message']}")
+            error.text = xml_text(f"{path}:{problem['line'] or ''}: {problem['message']}")
         suite.set("tests", str(len(report["errors"])))
         suite.set("failures", "0")
         suite.set("errors", str(len(report["errors"])))

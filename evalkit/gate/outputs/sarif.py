@@ -4,8 +4,10 @@ One run, tool ``evalkit`` with a rule per code that occurs (its one-line help fr
 Each failing reason is a result of level ``error`` located at its digest line; a waived one is a result
 with an external ``suppression`` holding the waiver's reason, so viewers show it as dismissed. Artifact
 locations are relative paths written as URI references (percent-encoded), and ``partialFingerprints`` tie
-a result to (path, paper, code) so an alert keeps its identity when lines move. The text is serialised
-with :mod:`json`, which escapes whatever the digest holds.
+a result to (path, paper, code) so an alert keeps its identity when lines move (a byte of a file name
+that is not UTF-8 is percent-encoded as itself). The text is serialised with :mod:`json`, which escapes
+whatever the digest holds, and :func:`~evalkit.text.safe.json_text`, which escapes the control characters
+:mod:`json` leaves raw.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from evalkit.text.chars import fit
+from evalkit.text.safe import json_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -74,7 +77,7 @@ def render_sarif(report: dict[str, Any]) -> str:
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(sarif, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _result(path: str, entry: dict[str, Any] | None, reason: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +92,7 @@ def _result(path: str, entry: dict[str, Any] | None, reason: dict[str, Any]) -> 
         "level": "error" if reason["status"] == "fail" else "note",
         "message": {"text": fit(prefix + reason["message"], 2000)},
         "locations": [_location(path, line)],
-        "partialFingerprints": {"evalkitReason/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()},
+        "partialFingerprints": {"evalkitReason/v1": hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()},
     }
     waiver = reason["waiver"]
     if waiver is not None:
@@ -102,7 +105,7 @@ def _result(path: str, entry: dict[str, Any] | None, reason: dict[str, Any]) -> 
 def _location(path: str, line: int) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": quote(path.replace(os.sep, "/"), safe="/")},
+            "artifactLocation": {"uri": quote(path.replace(os.sep, "/"), safe="/", errors="surrogateescape")},
             "region": {"startLine": max(1, int(line))},
         }
     }

@@ -17,6 +17,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from evalkit.text.safe import json_text, xml_text
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: The stylesheet and the script are kept as plain files beside the templates (``.j2`` so that package
 #: data picks them up); they are read verbatim, never rendered, so their hashes are stable.
@@ -25,14 +27,24 @@ SCRIPT_ASSET = "app.js.j2"
 
 # JSON inside <script type="application/json"> is raw text to the HTML parser: only "</script" (or
 # "<!--") could end or confuse the element, so "<" is escaped, and ">"/"&" for good measure. U+2028/9
-# are valid in JSON but were line terminators in older JavaScript.
-_SCRIPT_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# (line terminators in older JavaScript) and control characters are escaped by json_text.
+_SCRIPT_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _visible_value(value: Any) -> Any:
+    """Every ``{{ value }}`` of a template before autoescaping: text other than our own markup keeps its
+    line breaks but shows its control characters (a file name with ESC, a C1 byte) as visible escapes."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return xml_text(value)
+    return value
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The shared Jinja environment: autoescape on for every template, undefined names are errors."""
+    """The shared Jinja environment: autoescape on for every template, undefined names are errors, control
+    characters in any printed text written as visible escapes."""
     env = Environment(
+        finalize=_visible_value,
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -85,7 +97,7 @@ def json_for_script(data: Any) -> Markup:
     No character sequence of the result can close the element or open a comment, whatever strings
     (``</script>``, ``<!--``, ``</textarea>``) the digest held; ``JSON.parse`` reads it back unchanged.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = json_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     return Markup(text.translate(_SCRIPT_JSON_ESCAPES))
 
 
