@@ -149,7 +149,9 @@ def xml_text(text: str) -> str:
 
 def json_text(dumped: str) -> str:
     """JSON text from :func:`json.dumps` (``ensure_ascii=False``) with DEL, C1 controls, lone surrogates,
-    line separators and bidi controls written as ``\\uXXXX`` escapes: the same value for every parser, no
-    raw control character in the file, and unchanged text when there are none (these characters can only
-    occur inside JSON strings, so escaping them in place is exact)."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    line separators and bidi controls written as ``\\uXXXX`` escapes, and the second ``#`` of ``##[`` as
+    ``\\u0023`` (so the file can be printed in a CI log): the same value for every parser, no raw control
+    character in the file, and unchanged text when there are none (these characters can only occur inside
+    JSON strings, so escaping them in place is exact)."""
+    escaped = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+    return _LEGACY_COMMAND.sub("#\\\\u0023", escaped) if "##[" in escaped else escaped

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from evalkit.text.safe import json_text, xml_text
+from evalkit.text.safe import json_text, visible
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: The stylesheet and the script are kept as plain files beside the templates (``.j2`` so that package
@@ -32,10 +32,10 @@ _SCRIPT_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0
 
 
 def _visible_value(value: Any) -> Any:
-    """Every ``{{ value }}`` of a template before autoescaping: text other than our own markup keeps its
-    line breaks but shows its control characters (a file name with ESC, a C1 byte) as visible escapes."""
+    """Every ``{{ value }}`` of a template before autoescaping: text other than our own markup shows its
+    control characters and line breaks (a file name with ESC, a C1 byte, a newline) as visible escapes."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return xml_text(value)
+        return visible(value)
     return value
 
 
