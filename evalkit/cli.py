@@ -69,7 +69,7 @@ class ListWhat(str, Enum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"evalkit {__version__}")
+        _say(f"evalkit {__version__}")
         raise typer.Exit(EXIT_OK)
 
 
@@ -362,7 +362,7 @@ def _print_input_errors(errors) -> None:  # type: ignore[no-untyped-def]
     """One stderr line per input that could not be read or parsed: ``evalkit: PATH:LINE: message``."""
     for problem in errors:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-        typer.echo(f"evalkit: {where}: {problem.message}", err=True)
+        _say(f"evalkit: {where}: {problem.message}", err=True)
 
 
 def _comet_notice(info, quiet: bool) -> None:  # type: ignore[no-untyped-def]
@@ -370,17 +370,17 @@ def _comet_notice(info, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     if info is None:
         return
     if not info.computed_ok:
-        typer.echo(f"evalkit: notice: COMET not computed: {info.reason}", err=True)
+        _say(f"evalkit: notice: COMET not computed: {info.reason}", err=True)
     elif not quiet:
         cropped = f", {info.cropped} cropped at the encoder's limit" if info.cropped else ""
-        typer.echo(
+        _say(
             f"evalkit: COMET scored {info.segments} segment(s) ({info.cached} from cache{cropped}) with "
             + ", ".join(f"{key}={name}" for key, name in sorted(info.models.items())),
             err=True,
         )
     if not quiet:
         for notice in info.notices:
-            typer.echo(f"evalkit: notice: {notice}", err=True)
+            _say(f"evalkit: notice: {notice}", err=True)
 
 
 @app.command()
@@ -541,7 +541,7 @@ def gate(
         report = outcome.report
         in_github = in_github_actions() if github is None else github
         for line in render_console(report, github=in_github):
-            typer.echo(line)
+            typer.echo(line)  # already safe log lines, and the annotations must stay commands
         written = []
         for target, render in ((report_file, "json"), (junit, "junit"), (sarif, "sarif"), (summary, "markdown")):
             if target is not None:
@@ -558,7 +558,7 @@ def gate(
         _fail(f"cannot write {exc.filename or target}: {exc.strerror or exc}")
     for path in written:
         if path != "-":
-            typer.echo(f"evalkit: wrote {path}", err=True)
+            _say(f"evalkit: wrote {path}", err=True)
     if not quiet:
         _print_input_errors(outcome.run.errors)
     _comet_notice(outcome.run.comet, quiet)
@@ -648,7 +648,7 @@ def export(
         _fail(str(exc))
     except ImportError as exc:
         _fail(f"export needs the data extra (pandas, pyarrow, datasets): pip install 'evalkit[data]' ({exc.name} missing)")
-    typer.echo(f"wrote {counts['entries']} entries, {counts['pairs']} pairs and {counts['findings']} findings to {to}")
+    _say(f"wrote {counts['entries']} entries, {counts['pairs']} pairs and {counts['findings']} findings to {to}")
 
 
 class RenderFormat(str, Enum):
@@ -711,7 +711,7 @@ def render(
         _fail(f"{report}: malformed evalkit report ({type(exc).__name__}: {exc})")
     if written and written[0] != "-":
         extra = f" and {len(written) - 1} issue page(s)" if len(written) > 1 else ""
-        typer.echo(f"wrote {written[0]}{extra}", err=True)
+        _say(f"wrote {written[0]}{extra}", err=True)
 
 
 @app.command("report")
@@ -756,8 +756,8 @@ def report_index(
         _fail(f"malformed evalkit report ({type(exc).__name__}: {exc})")
     if not quiet:
         for note in notes + site.notes:
-            typer.echo(f"evalkit: note: {note}", err=True)
-    typer.echo(f"wrote {site.index} and {len(site.pages)} issue page(s) from {len(reports)} report(s)")
+            _say(f"evalkit: note: {note}", err=True)
+    _say(f"wrote {site.index} and {len(site.pages)} issue page(s) from {len(reports)} report(s)")
 
 
 @app.command("list")
@@ -768,9 +768,9 @@ def list_(what: Annotated[ListWhat, typer.Argument(help="checks or metrics")]) -
 
         load_checks()
         for check in CHECKS:
-            typer.echo(f"{check.name}: {_first_line(check.__doc__)}")
+            _say(f"{check.name}: {_first_line(check.__doc__)}")
             for spec in check.codes:
-                typer.echo(f"    {spec.code:34s} {spec.severity.value:8s} {spec.help}")
+                _say(f"    {spec.code:34s} {spec.severity.value:8s} {spec.help}")
     else:
         from evalkit.metrics import METRICS, load_metrics
 
@@ -780,7 +780,7 @@ def list_(what: Annotated[ListWhat, typer.Argument(help="checks or metrics")]) -
                 n for n, flag in (("reference", metric.needs_reference), ("model", metric.needs_model)) if flag
             )
             direction = "higher is better" if metric.higher_is_better else "lower is better"
-            typer.echo(f"{metric.name:10s} {direction}; needs {needs or 'nothing'}: {_first_line(metric.__doc__)}")
+            _say(f"{metric.name:10s} {direction}; needs {needs or 'nothing'}: {_first_line(metric.__doc__)}")
 
 
 def _score_triples(path: str, config, format: OutputFormat, output: str | None) -> None:  # type: ignore[no-untyped-def]
@@ -878,9 +878,9 @@ def refs_import(
     except OSError as exc:
         _fail(f"cannot write {exc.filename or directory}: {exc.strerror or exc}")
     for note in result.skipped:
-        typer.echo(f"evalkit: note: {note}", err=True)
+        _say(f"evalkit: note: {note}", err=True)
     verb = "replaced" if result.replaced else "wrote"
-    typer.echo(f"{verb} {result.target}: {len(result.references)} reference(s) from {edited}")
+    _say(f"{verb} {result.target}: {len(result.references)} reference(s) from {edited}")
 
 
 @refs_app.command("list")
@@ -899,8 +899,8 @@ def refs_list(references: ReferencesOption = None, config_file: ConfigOption = N
     for ref in sorted(refs.references, key=lambda r: (r.arxiv_id, r.path, r.line)):
         p = ref.provenance
         parts = "title+abstract" if ref.title else "abstract"
-        typer.echo(f"{ref.arxiv_id:16s} {os.path.basename(ref.path)}:{ref.line}  {parts}  {p.who}; {p.how}; {p.when}")
-    typer.echo(f"{len(refs)} reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
+        _say(f"{ref.arxiv_id:16s} {os.path.basename(ref.path)}:{ref.line}  {parts}  {p.who}; {p.how}; {p.when}")
+    _say(f"{len(refs)} reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
 
 
 @refs_app.command("check")
@@ -925,12 +925,12 @@ def refs_check(
     except EvalkitError as exc:
         _fail(str(exc))
     for problem in scan.problems:
-        typer.echo(f"evalkit: {problem}", err=True)
+        _say(f"evalkit: {problem}", err=True)
     refs = scan.references
     if digests:
         _coverage(digests, refs)
     status = f"{len(scan.problems)} problem(s); " if scan.problems else "OK: "
-    typer.echo(f"{status}{len(refs)} valid reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
+    _say(f"{status}{len(refs)} valid reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
     raise typer.Exit(EXIT_ERROR if scan.problems else EXIT_OK)
 
 
@@ -941,17 +941,17 @@ def _coverage(paths: list[str], refs) -> None:  # type: ignore[no-untyped-def]
 
     inputs = expand(paths)
     for problem in inputs.problems:
-        typer.echo(f"evalkit: {problem.path}: {problem.message}", err=True)
+        _say(f"evalkit: {problem.path}: {problem.message}", err=True)
     for path in inputs.paths:
         try:
             issue = parse_digest(read_source(path)).issue
         except InputError as exc:
-            typer.echo(f"evalkit: {exc}", err=True)
+            _say(f"evalkit: {exc}", err=True)
             continue
         missing = [e for e in issue.entries if not refs.for_id(e.arxiv_id)]
-        typer.echo(f"{path}: {len(issue.entries) - len(missing)} of {len(issue.entries)} entries have a reference")
+        _say(f"{path}: {len(issue.entries) - len(missing)} of {len(issue.entries)} entries have a reference")
         for e in missing:
-            typer.echo(f"    no reference: [^{e.ref}] {e.arxiv_id or e.link} (line {e.line})")
+            _say(f"    no reference: [^{e.ref}] {e.arxiv_id or e.link} (line {e.line})")
 
 
 def _write_table(report: dict, output: str | None) -> None:
@@ -982,8 +982,16 @@ def _first_line(doc: str | None) -> str:
     return (doc or "").strip().splitlines()[0] if doc and doc.strip() else ""
 
 
+def _say(message: str, err: bool = False) -> None:
+    """Print one line that may hold file names or digest text (on stderr with ``err``), as
+    :func:`~evalkit.text.safe.log_line` makes it: control characters shown as escapes, no workflow command."""
+    from evalkit.text.safe import log_line
+
+    typer.echo(log_line(message), err=err)
+
+
 def _fail(message: str) -> None:
-    typer.echo(f"evalkit: error: {message}", err=True)
+    _say(f"evalkit: error: {message}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 

@@ -295,7 +295,7 @@ class History:
         return db
 
     def _open_for_reading(self) -> sqlite3.Connection | None:
-        uri = f"file:{urllib.parse.quote(os.path.abspath(self.path))}"
+        uri = f"file:{urllib.parse.quote(os.path.abspath(self.path), errors='surrogateescape')}"
         db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             try:

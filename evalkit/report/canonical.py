@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from evalkit import __version__
 from evalkit.config import Config
 from evalkit.records import CorpusScore, Entry, EntryResult, Finding, IssueResult, Pair, RunResult, Severity
-from evalkit.text.unencodable import json_escape_surrogates
+from evalkit.text.safe import json_text
 
 SCHEMA = "evalkit.report/1"
 SEVERITIES = ("error", "warning", "info")
@@ -47,12 +47,10 @@ def build_report(run: RunResult, config: Config, *, with_issues: bool = True) ->
 
 
 def dumps_report(report: dict[str, Any]) -> str:
-    """Serialise deterministically: UTF-8 text (no \\u escapes for Chinese), two-space indent.
-
-    The one exception: a file name that is not UTF-8 keeps its bad bytes as ``\\udcXX`` escapes, so the
-    file stays UTF-8 and the name reads back exactly (:mod:`evalkit.text.unencodable`).
-    """
-    return json_escape_surrogates(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
+    """Serialise deterministically: UTF-8 text (no \\u escapes for Chinese), two-space indent; the control
+    characters :mod:`json` leaves raw (DEL, C1, lone surrogates, ...) as ``\\u`` escapes
+    (:func:`~evalkit.text.safe.json_text`), so the file holds no raw control character."""
+    return json_text(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
 
 
 def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
@@ -102,7 +100,7 @@ def _iter_issue_json(result: IssueResult) -> Iterator[str]:
 
 def _dumps_nested(value: Any, depth: int) -> str:
     """``value`` as it appears nested ``depth`` spaces deep in an indent=2 dump (JSON strings hold no raw newline)."""
-    return json_escape_surrogates(json.dumps(value, ensure_ascii=False, indent=2)).replace("\n", "\n" + " " * depth)
+    return json_text(json.dumps(value, ensure_ascii=False, indent=2)).replace("\n", "\n" + " " * depth)
 
 
 def entry_status(findings: tuple[Finding, ...] | list[Finding]) -> str:

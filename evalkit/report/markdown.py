@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from evalkit.text.safe import display_path, markdown_code, markdown_text
+
 #: Worst entries listed per issue; the JSON has them all.
 WORST_ENTRIES = 10
 #: GitHub refuses comments over 65,536 characters: per-issue sections that do not fit are left out.
@@ -20,7 +22,8 @@ def render_markdown(report: dict[str, Any], *, max_chars: int = MAX_CHARS) -> st
     """A summary fit for a pull-request comment: headline table, scores, findings grouped by code, and
     per issue (worst issue first) its codes and worst entries.
 
-    Digest text is escaped so it renders as the characters it is. When the whole would exceed
+    Digest text and file names are escaped so they render as the characters they are, without control
+    characters, and ``@mentions`` and bare URLs in them are broken so a comment pings nobody. When the whole would exceed
     ``max_chars``, the last per-issue sections are left out and a line says how many.
     """
     s = report["summary"]
@@ -39,7 +42,7 @@ def render_markdown(report: dict[str, Any], *, max_chars: int = MAX_CHARS) -> st
     tail = []
     if report["errors"]:
         tail += ["## Input errors", ""]
-        tail += [f"- `{_code(e['path'])}{':' + str(e['line']) if e['line'] else ''}`: {_text(e['message'])}" for e in report["errors"]]
+        tail += [f"- `{markdown_code(e['path'])}{':' + str(e['line']) if e['line'] else ''}`: {_text(e['message'])}" for e in report["errors"]]
         tail.append("")
     sections = [sec for issue in _worst_issues_first(report["issues"]) if (sec := _issue_section(issue))]
     budget = max_chars - len("\n".join(head + tail)) - 200
@@ -77,7 +80,7 @@ def _headline_table(issues: list[dict[str, Any]]) -> list[str]:
     for issue in shown:
         m = issue["summary"]
         out.append(
-            f"| {_cell(issue['path'])} | {issue['date'] or ''} | {_STATUS[_status(m)]} | {m['entries']} | {m['fail']} | "
+            f"| {_path(issue['path'])} | {issue['date'] or ''} | {_STATUS[_status(m)]} | {m['entries']} | {m['fail']} | "
             f"{m['warn']} | {m['errors']} | {m['warnings']} | {m['source_truncated']} |"
         )
     if len(issues) > len(shown):
@@ -106,7 +109,7 @@ def _codes_overall(issues: list[dict[str, Any]]) -> list[str]:
         return []
     rows = sorted(count, key=lambda c: (-_RANK[worst[c]], -count[c], c))
     out = ["## Findings by code", "", "| code | severity | findings | issues |", "|---|---|---:|---:|"]
-    out += [f"| `{_code(c)}` | {worst[c]} | {count[c]} | {touched[c]} |" for c in rows]
+    out += [f"| `{markdown_code(c)}` | {worst[c]} | {count[c]} | {touched[c]} |" for c in rows]
     out.append("")
     return out
 
@@ -138,7 +141,7 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
         "## Scores against reference translations",
         "",
         f"{s.get('with_references', 0)} of {s['entries']} entries have a reference"
-        + (f" (`{_code(refs['path'])}`: {refs['references']} reference(s) for {refs['ids']} arXiv id(s))" if refs else "")
+        + (f" (`{markdown_code(refs['path'])}`: {refs['references']} reference(s) for {refs['ids']} arXiv id(s))" if refs else "")
         + ".",
         "",
         "| issue | with reference | " + " | ".join(header) + " |",
@@ -150,7 +153,7 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
         if not scores:
             continue
         cells = [format_score(scores[n]) if n in scores else "" for n in columns]
-        out.append(f"| {_cell(issue['path'])} | {m.get('with_references', 0)}/{m['entries']} | " + " | ".join(cells) + " |")
+        out.append(f"| {_path(issue['path'])} | {m.get('with_references', 0)}/{m['entries']} | " + " | ".join(cells) + " |")
     boot = report["config"].get("bootstrap", {})
     out += [""]
     if boot.get("samples"):
@@ -159,7 +162,7 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
             " paired bootstrap resamples of entries. ↓: lower is better.",
             "",
         ]
-    out += [f"- `{n}`: `{_code(str(metrics.get(n, {}).get('signature')))}`" for n in columns]
+    out += [f"- `{n}`: `{markdown_code(str(metrics.get(n, {}).get('signature')))}`" for n in columns]
     out.append("")
     return out
 
@@ -183,7 +186,7 @@ def _issue_section(issue: dict[str, Any]) -> list[str]:
     ]
     if codes:
         out += ["| code | severity | count |", "|---|---|---:|"]
-        out += [f"| `{_code(code)}` | {sev} | {n} |" for (code, sev), n in sorted(codes.items(), key=lambda kv: (-_RANK[kv[0][1]], -kv[1], kv[0]))]
+        out += [f"| `{markdown_code(code)}` | {sev} | {n} |" for (code, sev), n in sorted(codes.items(), key=lambda kv: (-_RANK[kv[0][1]], -kv[1], kv[0]))]
         out.append("")
     worst = sorted(entries, key=lambda e: (-_weight(e), e["ref"]))[:WORST_ENTRIES]
     if worst:
@@ -194,10 +197,10 @@ def _issue_section(issue: dict[str, Any]) -> list[str]:
                 (f for f in e["findings"] if f["severity"] != "info"), key=lambda f: (-_RANK[f["severity"]], f["line"] or 0)
             )
             first = findings[0] if findings else None
-            detail = f" — `{_code(first['code'])}` line {first['line']}: {_text(_strip_ref(first['message'], e['ref']))}" if first else ""
+            detail = f" — `{markdown_code(first['code'])}` line {first['line']}: {_text(_strip_ref(first['message'], e['ref']))}" if first else ""
             others = Counter(f["code"] for f in findings[1:])
             more = (
-                " (+ " + ", ".join(f"`{_code(c)}`" + (f" ×{n}" if n > 1 else "") for c, n in sorted(others.items())) + ")"
+                " (+ " + ", ".join(f"`{markdown_code(c)}`" + (f" ×{n}" if n > 1 else "") for c, n in sorted(others.items())) + ")"
                 if others
                 else ""
             )
@@ -217,19 +220,14 @@ def _weight(entry: dict[str, Any]) -> int:
 
 
 def _text(value: str) -> str:
-    """Digest text inside Markdown: neutralise markup and HTML so it renders as the characters it is."""
-    out = value.replace("\\", "\\\\").replace("\n", " ").replace("\r", " ")
-    for ch in "`*_[]<>|#!&~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Digest text inside Markdown: neutralise markup, HTML, mentions and autolinks so it renders as the
+    characters it is and notifies nobody (:func:`~evalkit.text.safe.markdown_text`, not clipped)."""
+    return markdown_text(value, None)
 
 
-def _cell(value: str) -> str:
-    return _text(value)
-
-
-def _code(value: str) -> str:
-    return value.replace("`", "'").replace("\n", " ")
+def _path(value: str) -> str:
+    """A file name as Markdown text, its control characters shown escaped."""
+    return markdown_text(display_path(value), None)
 
 
 def _paper_link(entry: dict[str, Any]) -> str:

@@ -1,9 +1,16 @@
-"""Render the canonical report as a terminal summary with rich (the default ``--format``)."""
+"""Render the canonical report as a terminal summary with rich (the default ``--format``).
+
+Digest text and file names are shown with their control characters escaped (:mod:`evalkit.text.safe`),
+so none can colour, retitle or clear the terminal, and the rendered lines go through
+:func:`~evalkit.text.safe.guard_lines`, so a wrapped cell cannot start a line with a workflow command.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any, TextIO
+
+from evalkit.text.safe import display_path, guard_lines, one_line
 
 #: Findings listed under the table before pointing at --format json/markdown for the rest.
 MAX_LISTED = 15
@@ -16,13 +23,20 @@ COMET_DIGITS = 3
 def render_table(report: dict[str, Any], stream: TextIO) -> None:
     """Print one row per issue, the most frequent codes and a one-line verdict."""
     from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
 
     # A terminal gets its own width; a pipe or file gets 120 columns rather than rich's 80, which
     # squeezes the eight columns into unreadable stubs.
     width = None if getattr(stream, "isatty", lambda: False)() else PIPE_WIDTH
     console = Console(file=stream, highlight=False, soft_wrap=False, width=width)
+    with console.capture() as captured:
+        _render(report, console)
+    stream.write(guard_lines(captured.get()))
+
+
+def _render(report: dict[str, Any], console: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="evalkit — translation quality", title_justify="left")
     for col, kw in (
         ("issue", {"no_wrap": True, "overflow": "ellipsis", "min_width": 12, "max_width": 44}),
@@ -39,7 +53,7 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
         m = issue["summary"]
         top = ", ".join(f"{code} ×{n}" for code, n in Counter(m["by_code"]).most_common(3))
         table.add_row(
-            escape(issue["id"]), issue["date"] or "", str(m["entries"]), str(m["fail"]), str(m["warn"]),
+            escape(one_line(issue["id"])), issue["date"] or "", str(m["entries"]), str(m["fail"]), str(m["warn"]),
             str(m["pass"]), str(m["source_truncated"]), escape(top),
         )
     if report["issues"]:
@@ -51,7 +65,13 @@ def render_table(report: dict[str, Any], stream: TextIO) -> None:
             for f in entry["findings"]:
                 if f["severity"] == "error" and listed < MAX_LISTED:
                     listed += 1
-                    console.print(f"[red]error[/] {escape(issue['path'])}:{f['line']} [bold]{f['code']}[/] {escape(f['message'])}")
+                    # one line per finding however long (the terminal wraps it for the eye): a log keeps
+                    # it whole, and no part of it can start a line of its own
+                    console.print(
+                        f"[red]error[/] {escape(display_path(issue['path']))}:{f['line']} [bold]{f['code']}[/]"
+                        f" {escape(one_line(f['message']))}",
+                        soft_wrap=True,
+                    )
     total_errors = sum(i["summary"]["errors"] for i in report["issues"])
     if total_errors > listed:
         console.print(f"… {total_errors - listed} more error finding(s); see --format json or markdown for all of them")
@@ -99,5 +119,5 @@ def _print_scores(report: dict[str, Any], console: Any) -> None:
                 else "not computed" if not_computed and n == "comet" else ""
                 for n in columns
             ]
-            table.add_row(escape(issue["id"]), f"{m.get('with_references', 0)}/{m['entries']}", *cells)
+            table.add_row(escape(one_line(issue["id"])), f"{m.get('with_references', 0)}/{m['entries']}", *cells)
     console.print(table)

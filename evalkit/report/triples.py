@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from evalkit import __version__
 from evalkit.config import Config
 from evalkit.records import TriplesResult
+from evalkit.text.safe import display_path, guard_lines, markdown_code
 
 SCHEMA = "evalkit.triples/1"
 
@@ -63,7 +64,7 @@ def render_triples_markdown(report: dict[str, Any]) -> str:
     """A short Markdown summary: the file, the number of rows, one table row per metric."""
     s = report["summary"]
     confidence = report["config"]["bootstrap"]["confidence"]
-    out = ["# evalkit report", "", f"`{s['path']}`: {s['segments']} segment(s).", ""]
+    out = ["# evalkit report", "", f"`{markdown_code(s['path'])}`: {s['segments']} segment(s).", ""]
     out += [f"| metric | score | {confidence:.0%} CI | |", "|---|---:|---|---|"]
     out += [f"| {name} | {value} | {interval} | {direction} |" for name, value, interval, direction in score_rows(report)]
     out += ["", "Signatures:", ""]
@@ -72,15 +73,23 @@ def render_triples_markdown(report: dict[str, Any]) -> str:
 
 
 def render_triples_table(report: dict[str, Any], stream: TextIO) -> None:
-    """The terminal summary: one row per metric with its interval, then the signatures."""
+    """The terminal summary: one row per metric with its interval, then the signatures (the file name with
+    its control characters escaped, no line starting a workflow command)."""
     from rich.console import Console
+
+    console = Console(file=stream, highlight=False, soft_wrap=False)
+    with console.capture() as captured:
+        _render_triples(report, console)
+    stream.write(guard_lines(captured.get()))
+
+
+def _render_triples(report: dict[str, Any], console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False, soft_wrap=False)
     s = report["summary"]
     confidence = report["config"]["bootstrap"]["confidence"]
-    table = Table(title=f"evalkit — {escape(s['path'])}: {s['segments']} segment(s)", title_justify="left")
+    table = Table(title=f"evalkit — {escape(display_path(s['path']))}: {s['segments']} segment(s)", title_justify="left")
     for col, kw in (("metric", {}), ("score", {"justify": "right"}), (f"{confidence:.0%} CI", {}), ("", {})):
         table.add_column(col, **kw)
     for row in score_rows(report):

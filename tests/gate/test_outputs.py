@@ -16,7 +16,7 @@ from evalkit.gate.outputs.github import annotations, append_step_summary, comman
 from evalkit.gate.outputs.junit import render_junit
 from evalkit.gate.outputs.sarif import render_sarif
 from evalkit.gate.outputs.summary import render_summary
-from evalkit.gate.outputs.text import markdown_text, one_line, xml_text
+from evalkit.text.safe import markdown_text, one_line, xml_text
 from evalkit.gate.policy import policy_from_mapping
 from evalkit.gate.report import build_gate_report
 from evalkit.gate.waivers import waivers_from_mapping
@@ -57,15 +57,17 @@ def test_escaping_rules():
     assert "\n" not in line and "\r" not in line
     name, props, message = parse_command(line)
     assert name == "error"
-    assert props == {"file": "dir/a,b:c.md", "line": "7", "title": HOSTILE}
-    assert message == HOSTILE
+    # control characters reach the log as visible escapes; the message keeps its line break (sent as %0A)
+    shown = HOSTILE.replace("\r", "\\r").replace("\x00", "\\x00").replace("\x1b", "\\x1b").replace("\u202e", "\\u202e")
+    assert props == {"file": "dir/a,b:c.md", "line": "7", "title": shown.replace("\n", "\\n")}
+    assert message == shown
 
 
 def test_text_helpers():
     assert one_line("a\nb\rc\td") == "a b c d"
-    assert one_line("\x1b[31m\u202e") == "\\u001b[31m\\u202e"
+    assert one_line("\x1b[31m\u202e") == "\\x1b[31m\\u202e"
     assert markdown_text("<b>|x|</b> *y* [z](u)") == "&lt;b&gt;\\|x\\|&lt;/b&gt; \\*y\\* \\[z\\]\\(u\\)"
-    assert xml_text("a\x00b\x0bc\ud800") == "a\\u0000b\\u000bc\\ud800"
+    assert xml_text("a\x00b\x0bc\ud800") == "a\\x00b\\x0bc\\ud800"
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +168,7 @@ def test_junit_survives_characters_xml_cannot_hold():
     }
     root = ET.fromstring(render_junit(report).encode("utf-8"))
     assert root.get("errors") == "1"
-    assert root.find("testsuite/testcase").get("name") == "[^1] bad\\u001b title\\u000c"
+    assert root.find("testsuite/testcase").get("name") == "[^1] bad\\x1b title\\x0c"
 
 
 def test_sarif_structure(hostile_report):

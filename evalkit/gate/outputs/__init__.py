@@ -6,6 +6,6 @@
 - :mod:`.junit`: JUnit XML, one test case per entry;
 - :mod:`.sarif`: SARIF 2.1.0 for code scanning.
 
-Digest text is untrusted: every renderer escapes it for its format (:mod:`.text` holds the shared helpers),
+Digest text is untrusted: every renderer escapes it for its format (:mod:`evalkit.text.safe` holds the shared helpers),
 so a title holding ``::error::``, a newline or ``<script>`` stays text.
 """

@@ -3,8 +3,10 @@
 Reason lines read ``path:line: [^ref] arXiv ID: code: message`` (the compiler style editors and CI logs link
 to). With ``github=True`` each reason is printed as a GitHub annotation instead
 (:func:`~evalkit.gate.outputs.github.annotations`), so the log shows it once and the pull request shows it
-on the line. Every plain line goes through :func:`~evalkit.gate.outputs.text.one_line`, so digest text
-cannot start a line of its own (and with it a workflow command).
+on the line. Every plain line goes through :func:`~evalkit.text.safe.one_line` and
+:func:`~evalkit.text.safe.log_line` (file names through :func:`~evalkit.text.safe.display_path`), so
+neither digest text nor a file name can start a line of its own, hold a control character or make a
+workflow command.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from evalkit.gate.outputs.github import annotations
-from evalkit.gate.outputs.text import one_line
+from evalkit.text.safe import display_path, log_line, one_line
 from evalkit.text.chars import fit
 
 
 def render_console(report: dict[str, Any], *, github: bool = False) -> Iterator[str]:
     """The printed lines of a gate report (without trailing newlines)."""
+    yield from (log_line(line) for line in _plain_lines(report, github))
+    if github:
+        yield from annotations(report)
+
+
+def _plain_lines(report: dict[str, Any], github: bool) -> Iterator[str]:
     s = report["summary"]
     verdict = report["verdict"].upper()
     yield one_line(
@@ -27,7 +35,7 @@ def render_console(report: dict[str, Any], *, github: bool = False) -> Iterator[
     )
     for issue in report["issues"]:
         yield one_line(
-            f"{issue['verdict'].upper()} {issue['path']}: {issue['failing']} of {issue['entries_total']} entries fail"
+            f"{issue['verdict'].upper()} {display_path(issue['path'])}: {issue['failing']} of {issue['entries_total']} entries fail"
             + (f", {issue['waived']} waived" if issue["waived"] else "")
         )
         if not github:
@@ -44,7 +52,7 @@ def render_console(report: dict[str, Any], *, github: bool = False) -> Iterator[
     waivers = report["waivers"]
     if waivers["count"]:
         yield one_line(
-            f"waivers ({waivers['path']}): {len(waivers['used'])} used, {len(waivers['unused'])} unused,"
+            f"waivers ({display_path(waivers['path'] or '')}): {len(waivers['used'])} used, {len(waivers['unused'])} unused,"
             f" {len(waivers['expired'])} expired"
         )
         if not github:
@@ -55,19 +63,17 @@ def render_console(report: dict[str, Any], *, github: bool = False) -> Iterator[
     history = report.get("history")
     if history and history.get("note"):
         yield one_line(f"history: {history['note']}")
-    if github:
-        yield from annotations(report)
 
 
 def _issue_reason(issue: dict[str, Any], reason: dict[str, Any]) -> str:
-    where = f"{issue['path']}:{reason['line']}" if reason["line"] else issue["path"]
+    where = f"{display_path(issue['path'])}:{reason['line']}" if reason["line"] else display_path(issue["path"])
     return f"{where}: {_status(reason)}{reason['code']}: {fit(reason['message'], 400)}{_waiver(reason)}"
 
 
 def _entry_reason(issue: dict[str, Any], entry: dict[str, Any], reason: dict[str, Any]) -> str:
     subject = f"[^{entry['ref']}] arXiv {entry['arxiv_id']}" if entry["arxiv_id"] else f"[^{entry['ref']}]"
     line = reason["line"] or entry["line"]
-    return f"{issue['path']}:{line}: {_status(reason)}{subject}: {reason['code']}: {fit(reason['message'], 400)}{_waiver(reason)}"
+    return f"{display_path(issue['path'])}:{line}: {_status(reason)}{subject}: {reason['code']}: {fit(reason['message'], 400)}{_waiver(reason)}"
 
 
 def _status(reason: dict[str, Any]) -> str:
@@ -106,7 +112,7 @@ def _fmt(value: float | None, rate: bool, signed: bool = False) -> str:
 
 
 def _where(w: dict[str, Any]) -> str:
-    return f"{w['path']}:{w['line']}" if w["line"] else str(w["path"])
+    return f"{display_path(w['path'])}:{w['line']}" if w["line"] else display_path(w["path"])
 
 
 def _subject(w: dict[str, Any]) -> str:

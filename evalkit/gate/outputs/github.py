@@ -4,7 +4,10 @@ An annotation is one stdout line ``::error file=F,line=L,title=T::MESSAGE``. The
 that starts with ``::``, so untrusted text must not be able to end the line or the property list:
 :func:`escape_data` turns ``%``, ``\\r`` and ``\\n`` into ``%25``, ``%0D`` and ``%0A`` (the runner turns them
 back for display), and :func:`escape_property` also ``:`` and ``,``. Each annotation line starts with our
-own ``::level``, never with digest text.
+own ``::level``, never with digest text. The log shows the line raw, so no control character may be in it
+either: the file name is shown as :func:`~evalkit.text.safe.display_path` writes it, the title and the
+message through :func:`~evalkit.text.safe.visible` (the message keeps its line breaks, as ``%0A``), and a
+``##[`` in the message (a legacy command, read anywhere in a line) is broken up.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import stat
 from typing import Any, Iterator
 
 from evalkit.text.chars import fit
+from evalkit.text.safe import break_legacy_commands, display_path, visible
 
 #: The runner shows only the first few annotations of each level per step in the UI; all of them stay in
 #: the log. Messages are clipped so a huge evidence string does not flood the log either.
@@ -34,13 +38,14 @@ def command(level: str, message: str, *, file: str | None = None, line: int | No
     """One annotation line, ``level`` being ``error``, ``warning`` or ``notice``."""
     props = []
     if file:
-        props.append(f"file={escape_property(workspace_path(file))}")
+        props.append(f"file={escape_property(display_path(workspace_path(file)))}")
         if line:
             props.append(f"line={int(line)}")
     if title:
-        props.append(f"title={escape_property(title)}")
+        props.append(f"title={escape_property(visible(title))}")
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
-    return f"{head}::{escape_data(fit(message, MESSAGE_LIMIT))}"
+    data = break_legacy_commands(visible(fit(message, MESSAGE_LIMIT), keep="\n"))
+    return f"{head}::{escape_data(data)}"
 
 
 def workspace_path(path: str) -> str:
@@ -72,7 +77,7 @@ def annotations(report: dict[str, Any]) -> Iterator[str]:
                 yield command(level, _message(issue["path"], reason, entry), file=issue["path"],
                               line=reason["line"] or entry["line"], title=_title(reason))
     for problem in report["errors"]:
-        yield command("error", f"{problem['path']}{':' + str(problem['line']) if problem['line'] else ''}: {problem['message']}",
+        yield command("error", f"{display_path(problem['path'])}{':' + str(problem['line']) if problem['line'] else ''}: {problem['message']}",
                       file=problem["path"], line=problem["line"], title="evalkit: input error")
     waivers = report["waivers"]
     for waiver in waivers["expired"]:
@@ -127,7 +132,7 @@ def in_github_actions() -> bool:
 
 
 def _message(path: str, reason: dict[str, Any], entry: dict[str, Any] | None) -> str:
-    where = f"{path}:{reason['line'] or (entry['line'] if entry else 1)}"
+    where = f"{display_path(path)}:{reason['line'] or (entry['line'] if entry else 1)}"
     subject = ""
     if entry is not None:
         subject = f"[^{entry['ref']}] arXiv {entry['arxiv_id']}: " if entry["arxiv_id"] else f"[^{entry['ref']}]: "
@@ -143,7 +148,7 @@ def _title(reason: dict[str, Any]) -> str:
 
 
 def _where(waiver: dict[str, Any]) -> str:
-    return f"{waiver['path']}:{waiver['line']}" if waiver["line"] else str(waiver["path"])
+    return f"{display_path(waiver['path'])}:{waiver['line']}" if waiver["line"] else display_path(waiver["path"])
 
 
 def _subject(waiver: dict[str, Any]) -> str:

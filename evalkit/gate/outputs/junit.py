@@ -7,7 +7,9 @@ are where its annotation points: the first failing reason's line, else the entry
 suite; input errors are a suite ``inputs`` of errored cases. Given the run's :class:`RunTime`, the suites
 carry its start as ``timestamp`` (UTC, ISO 8601) and every element a ``time``: evalkit scores an issue's
 entries in one pass, so a case's time is an even share of the run's wall time. The XML is built with :mod:`xml.etree.ElementTree`, which escapes ``&``, ``<``, ``>`` and quotes;
-characters XML cannot hold at all are replaced first (:func:`~evalkit.gate.outputs.text.xml_text`).
+control characters (those XML cannot hold at all, and the C1 ones it can) are written as visible escapes
+first (:func:`~evalkit.text.safe.xml_text`), and file names as :func:`~evalkit.text.safe.display_path`
+shows them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
-from evalkit.gate.outputs.text import xml_text
+from evalkit.text.safe import display_path, xml_text
 from evalkit.text.chars import fit
 
 
@@ -38,16 +40,17 @@ def render_junit(report: dict[str, Any], timing: RunTime | None = None) -> str:
     root = ET.Element("testsuites", name="evalkit gate")
     total = failures = errors = 0
     for issue in report["issues"]:
-        suite = _element(root, "testsuite", name=issue["path"])
+        path = display_path(issue["path"])
+        suite = _element(root, "testsuite", name=path)
         cases = fails = 0
         for entry in issue["entries"]:
             cases += 1
             label = " ".join(x for x in (f"[^{entry['ref']}]", entry["arxiv_id"], fit(entry["title_en"] or entry["title_zh"], 120)) if x)
             failing = [r for r in entry["reasons"] if r["status"] == "fail"]
             line = (failing[0]["line"] or entry["line"]) if failing else entry["line"]
-            case = _element(suite, "testcase", classname=issue["path"], name=label, file=issue["path"], line=str(line))
+            case = _element(suite, "testcase", classname=path, name=label, file=path, line=str(line))
             for reason in failing:
-                _failure(case, issue["path"], reason["line"] or entry["line"], reason)
+                _failure(case, path, reason["line"] or entry["line"], reason)
             if failing:
                 fails += 1
             waived = [r for r in entry["reasons"] if r["status"] == "waived"]
@@ -58,9 +61,9 @@ def render_junit(report: dict[str, Any], timing: RunTime | None = None) -> str:
             cases += 1
             failing = [r for r in issue["reasons"] if r["status"] == "fail"]
             line = (failing[0]["line"] or 1) if failing else 1
-            case = _element(suite, "testcase", classname=issue["path"], name="issue", file=issue["path"], line=str(line))
+            case = _element(suite, "testcase", classname=path, name="issue", file=path, line=str(line))
             for reason in failing:
-                _failure(case, issue["path"], reason["line"] or 1, reason)
+                _failure(case, path, reason["line"] or 1, reason)
             if failing:
                 fails += 1
         suite.set("tests", str(cases))
@@ -71,9 +74,10 @@ def render_junit(report: dict[str, Any], timing: RunTime | None = None) -> str:
     if report["errors"]:
         suite = _element(root, "testsuite", name="inputs")
         for problem in report["errors"]:
-            case = _element(suite, "testcase", classname="inputs", name=problem["path"], file=problem["path"])
+            path = display_path(problem["path"])
+            case = _element(suite, "testcase", classname="inputs", name=path, file=path)
             error = _element(case, "error", message=fit(problem["message"], 500), type="input")
-            error.text = xml_text(f"{problem['path']}:{problem['line'] or ''}: {problem['message']}")
+            error.text = xml_text(f"{path}:{problem['line'] or ''}: {problem['message']}")
         suite.set("tests", str(len(report["errors"])))
         suite.set("failures", "0")
         suite.set("errors", str(len(report["errors"])))

@@ -8,7 +8,9 @@ external ``suppression`` holding the waiver's reason, so viewers show it as dism
 are paths relative to ``%SRCROOT%`` (the checkout: ``$GITHUB_WORKSPACE``, else the working directory,
 declared in ``originalUriBaseIds``) written as URI references (percent-encoded); a path outside it is an
 absolute ``file:`` URI. ``partialFingerprints`` tie a result to (path, paper, code) so an alert keeps its
-identity when lines move. The text is serialised with :mod:`json`, which escapes whatever the digest holds.
+identity when lines move (a byte of a file name that is not UTF-8 is percent-encoded as itself). The text
+is serialised with :mod:`json`, which escapes whatever the digest holds, and
+:func:`~evalkit.text.safe.json_text`, which escapes the control characters :mod:`json` leaves raw.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from urllib.parse import quote
 
 from evalkit.gate.outputs.github import workspace_path
 from evalkit.text.chars import fit
+from evalkit.text.safe import json_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -94,7 +97,7 @@ def render_sarif(report: dict[str, Any]) -> str:
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(sarif, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _result(path: str, entry: dict[str, Any] | None, reason: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +112,7 @@ def _result(path: str, entry: dict[str, Any] | None, reason: dict[str, Any]) -> 
         "level": "error" if reason["status"] == "fail" else "note",
         "message": {"text": fit(prefix + reason["message"], 2000)},
         "locations": [_location(path, line)],
-        "partialFingerprints": {"evalkitReason/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()},
+        "partialFingerprints": {"evalkitReason/v1": hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()},
     }
     waiver = reason["waiver"]
     if waiver is not None:
@@ -133,7 +136,7 @@ def _artifact(path: str) -> dict[str, str]:
     path = workspace_path(path)  # an absolute path inside $GITHUB_WORKSPACE becomes relative to it
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _srcroot_uri() -> str:
@@ -193,6 +196,6 @@ def _plain(docstring: str) -> str:
 
 def _markdown(text: str) -> str:
     """Plain documentation text escaped as Markdown: it quotes digest text such as ``*`` and ``[^3]``."""
-    from evalkit.gate.outputs.text import markdown_text
+    from evalkit.text.safe import markdown_text
 
     return "\n\n".join(markdown_text(p, limit=4000) for p in text.split("\n\n"))

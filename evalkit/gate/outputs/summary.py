@@ -2,7 +2,9 @@
 
 Written for the GitHub step summary (``$GITHUB_STEP_SUMMARY``, at most 1 MiB per step) and for pull-request
 comments, so a maintainer sees from this page alone which entries failed and why. All digest text goes
-through :func:`~evalkit.gate.outputs.text.markdown_text`.
+through :func:`~evalkit.text.safe.markdown_text` (file names through
+:func:`~evalkit.text.safe.display_path` first), which also breaks ``@mentions`` and bare URLs, so a comment
+of this summary notifies nobody.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from evalkit.gate.outputs.text import markdown_text as md
+from evalkit.text.safe import display_path
+from evalkit.text.safe import markdown_text as md
 
 #: Reason rows listed in all (the rest are counted; the JSON report and the log have them all). With
 #: messages clipped to 300 characters this keeps the summary far below the runner's 1 MiB limit.
@@ -38,7 +41,7 @@ def render_summary(report: dict[str, Any]) -> str:
         for issue in sorted(report["issues"], key=lambda i: i["verdict"] == "pass"):
             why = "; ".join(md(r["message"], 160) for r in issue["reasons"] if r["status"] == "fail") or ""
             out.append(
-                f"| {_ICON[issue['verdict']]} | {md(issue['path'])} | {issue['entries_total']} | {issue['failing']} |"
+                f"| {_ICON[issue['verdict']]} | {_path(issue['path'])} | {issue['entries_total']} | {issue['failing']} |"
                 f" {issue['waived']} | {why} |"
             )
         out.append("")
@@ -50,7 +53,7 @@ def render_summary(report: dict[str, Any]) -> str:
         out += ["### ⚠️ Input errors", ""]
         for e in report["errors"]:
             line = f":{e['line']}" if e["line"] else ""
-            out.append(f"- {md(e['path'])}{line}: {md(e['message'])}")
+            out.append(f"- {_path(e['path'])}{line}: {md(e['message'])}")
         out.append("")
     history = report.get("history")
     if history and history.get("note"):
@@ -67,7 +70,7 @@ def _policy_line(policy: dict[str, Any]) -> str:
         parts.append(f"or on {', '.join(limits)} (not computed: {policy['missing_metric']})")
     share = policy["issue"]["max_failing_share"]
     parts.append(f"an issue fails above {share:.1%} failing entries" if share else "an issue fails on any failing entry")
-    source = f" (policy from {md(policy['source'])})" if policy.get("source") else " (default policy)"
+    source = f" (policy from {_path(policy['source'])})" if policy.get("source") else " (default policy)"
     return "Policy: " + md("; ".join(parts), 1000) + source + "."
 
 
@@ -76,7 +79,7 @@ def _issue_section(issue: dict[str, Any], budget: list[int]) -> list[str]:
     regression = issue.get("regression")
     if not rows and not issue["reasons"] and not issue["notes"] and not regression:
         return []
-    out = [f"### {_ICON[issue['verdict']]} {md(issue['path'])}", ""]
+    out = [f"### {_ICON[issue['verdict']]} {_path(issue['path'])}", ""]
     if rows:
         out += ["| line | entry | arXiv | code | why |", "|---:|---|---|---|---|"]
         shown = 0
@@ -136,7 +139,7 @@ def _waiver_section(waivers: dict[str, Any]) -> list[str]:
     if not waivers["count"]:
         return []
     out = [
-        f"### Waivers ({md(waivers['path'] or '')})",
+        f"### Waivers ({_path(waivers['path'] or '')})",
         "",
         f"{len(waivers['used'])} used, {len(waivers['unused'])} unused, {len(waivers['expired'])} expired.",
         "",
@@ -153,7 +156,7 @@ def _waiver_section(waivers: dict[str, Any]) -> list[str]:
 def _waiver(w: dict[str, Any]) -> str:
     subject = f"arXiv {w['arxiv_id']}" if w["arxiv_id"] else f"issue {w['issue']}"
     line = f":{w['line']}" if w["line"] else ""
-    return f"{md(subject)} {md(w['code'])} ({md(w['path'])}{line}): {md(w['reason'], 200)}"
+    return f"{md(subject)} {md(w['code'])} ({_path(w['path'])}{line}): {md(w['reason'], 200)}"
 
 
 def _fmt(value: float | None, rate: bool, signed: bool = False) -> str:
@@ -162,3 +165,8 @@ def _fmt(value: float | None, rate: bool, signed: bool = False) -> str:
     if rate:
         return f"{value * 100:+.1f} pts" if signed else f"{value:.1%}"
     return f"{value:+.4g}" if signed else f"{value:.4g}"
+
+
+def _path(path: str) -> str:
+    """A file name in the summary: shown with its control characters escaped, then as Markdown text."""
+    return md(display_path(path))

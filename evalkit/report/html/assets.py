@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from evalkit.text.safe import json_text, visible
 from evalkit.text.unencodable import SURROGATE, escape_unencodable
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -27,14 +28,24 @@ SCRIPT_ASSET = "app.js.j2"
 
 # JSON inside <script type="application/json"> is raw text to the HTML parser: only "</script" (or
 # "<!--") could end or confuse the element, so "<" is escaped, and ">"/"&" for good measure. U+2028/9
-# are valid in JSON but were line terminators in older JavaScript.
-_SCRIPT_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# (line terminators in older JavaScript) and control characters are escaped by json_text.
+_SCRIPT_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def _visible_value(value: Any) -> Any:
+    """Every ``{{ value }}`` of a template before autoescaping: text other than our own markup shows its
+    control characters and line breaks (a file name with ESC, a C1 byte, a newline) as visible escapes."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    """The shared Jinja environment: autoescape on for every template, undefined names are errors."""
+    """The shared Jinja environment: autoescape on for every template, undefined names are errors, control
+    characters in any printed text written as visible escapes."""
     env = Environment(
+        finalize=_visible_value,
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -89,7 +100,7 @@ def json_for_script(data: Any) -> Markup:
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     # A non-UTF-8 file name: the script shows it as the page's text does (bad\\xff.md), as a JSON string.
-    text = SURROGATE.sub(lambda m: json.dumps(escape_unencodable(m.group()))[1:-1], text)
+    text = json_text(SURROGATE.sub(lambda m: json.dumps(escape_unencodable(m.group()))[1:-1], text))
     return Markup(text.translate(_SCRIPT_JSON_ESCAPES))
 
 
