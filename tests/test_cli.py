@@ -311,3 +311,10 @@ def test_console_script(work):
     assert proc.stderr == "evalkit: bad.md: binary file (contains NUL bytes), not a Markdown digest\n"
     version = subprocess.run([_script(), "--version"], capture_output=True, text=True, timeout=60)
     assert (version.returncode, version.stdout) == (0, f"evalkit {__version__}\n")
+
+
+def test_python_dash_m_and_short_version_flag():
+    """``python -m evalkit`` is the same command line as the script, and ``-V`` is ``--version``."""
+    for argv in ([sys.executable, "-m", "evalkit", "--version"], [sys.executable, "-m", "evalkit", "-V"], [_script(), "-V"]):
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+        assert (proc.returncode, proc.stdout) == (0, f"evalkit {__version__}\n"), (argv, proc.stderr)
