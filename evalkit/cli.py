@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from evalkit import __version__
+from evalkit.limits import MAX_BOOTSTRAP, MAX_JOBS
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
 #: The help panel of the sacrebleu options of BLEU, chrF++ and TER (see evalkit.config.SacrebleuSettings).
@@ -145,7 +146,15 @@ def score(
         ),
     ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes (0: one per CPU core). The report is the same for any value.")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            max=MAX_JOBS,
+            metavar="N",
+            help="Worker processes (0: one per CPU core). The report is the same for any value.",
+        ),
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
     references: ReferencesOption = None,
@@ -172,6 +181,8 @@ def score(
         typer.Option(
             "--bootstrap",
             metavar="N",
+            min=0,
+            max=MAX_BOOTSTRAP,
             help="Bootstrap resamples behind each confidence interval (0: no intervals). Default 1000.",
             show_default=False,
         ),
@@ -478,7 +489,9 @@ def gate(
             show_default=False,
         ),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0: one per CPU core).")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, max=MAX_JOBS, metavar="N", help="Worker processes (0: one per CPU core).")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
     today: Annotated[
         Optional[str], typer.Option("--today", metavar="DATE", hidden=True, help="Judge waiver expiry as of DATE (YYYY-MM-DD).")

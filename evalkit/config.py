@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from evalkit.errors import ConfigError, UnknownNameError
+from evalkit.limits import MAX_BOOTSTRAP
 from evalkit.parse.reader import DEFAULT_MAX_FILE_SIZE
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
@@ -188,8 +189,8 @@ class Config:
             for name in self.metrics:
                 if METRICS.get(name).needs_model:  # UnknownNameError with a "did you mean" if unknown
                     raise ConfigError(f"metric {name!r} needs a model and is configured with its own options, not --metric")
-        if self.bootstrap < 0:
-            raise ConfigError(f"bootstrap must be 0 (off) or a number of resamples, got {self.bootstrap}")
+        if not 0 <= self.bootstrap <= MAX_BOOTSTRAP:
+            raise ConfigError(f"bootstrap must be 0 (off) or a number of resamples up to {MAX_BOOTSTRAP:,}, got {self.bootstrap}")
         self.comet.validate()
         self.sacrebleu.validate()
         return self

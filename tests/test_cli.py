@@ -318,3 +318,30 @@ def test_python_dash_m_and_short_version_flag():
     for argv in ([sys.executable, "-m", "evalkit", "--version"], [sys.executable, "-m", "evalkit", "-V"], [_script(), "-V"]):
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
         assert (proc.returncode, proc.stdout) == (0, f"evalkit {__version__}\n"), (argv, proc.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "-j", "-3"],
+        ["score", "-j", "99999999999999999999"],
+        ["gate", "-j", "-1"],
+        ["score", "--bootstrap", "99999999999999999999"],
+        ["score", "--bootstrap", "-5"],
+    ],
+)
+def test_resource_options_are_bounded(args):
+    """A negative or absurd ``--jobs``/``--bootstrap`` is a usage error naming the option, before any work."""
+    from evalkit.cli import app
+
+    result = CliRunner().invoke(app, [*args, "--no-config", "does-not-exist.md"])
+    assert result.exit_code == 2, result.output
+    assert ("--jobs" if "-j" in args else "--bootstrap") in result.output
+
+
+def test_bootstrap_from_the_config_is_bounded():
+    from evalkit.config import Config
+    from evalkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="up to 100,000"):
+        Config(bootstrap=10**9).validate()
