@@ -160,9 +160,13 @@ class Ter(_SacreBleuMetric):
         for k, hypothesis in enumerate(hypotheses):
             refs = tuple(r for stream in references if (r := stream[k]) is not None)
             counts.add(len(refs))
-            rows.append(list(_ter_statistics(self.settings, hypothesis, refs)))
+            rows.append(self._row(k, hypothesis, refs))
         self._metric.num_refs = counts.pop() if len(counts) == 1 else -1  # as sacrebleu records it
         return rows
+
+    def _row(self, k: int, hypothesis: str, refs: tuple[str, ...]) -> list[float]:
+        """The ``(edits, reference length)`` row of segment ``k``."""
+        return list(_ter_statistics(self.settings, hypothesis, refs))
 
 
 @text_cache(maxsize=16384)
@@ -173,7 +177,7 @@ def _ter_statistics(settings: "SacrebleuSettings", translation: str, references:
 
 
 @register_metric
-class TerAligned(_SacreBleuMetric):
+class TerAligned(Ter):
     """TER over aligned sentence groups: a cheaper, sentence-local variant of ``ter`` (not a default metric).
 
     The statistics of one translation come from its sentence groups: translation and reference
@@ -190,28 +194,11 @@ class TerAligned(_SacreBleuMetric):
     default = False
     SEGMENTATION = "sentence-groups"
 
-    def _make(self) -> Any:
-        return _ter(self.settings)
-
-    def segment_statistics(
-        self, hypotheses: Sequence[str], references: Sequence[Sequence[str | None]]
-    ) -> list[list[float]]:
-        rows: list[list[float]] = []
-        counts: set[int] = set()
-        for k, hypothesis in enumerate(hypotheses):
-            refs = [r for stream in references if (r := stream[k]) is not None]
-            if not refs:
-                raise ValueError(f"segment {k} has no reference")
-            counts.add(len(refs))
-            best: float | None = None
-            length = 0.0
-            for ref in refs:
-                edits, ref_length = group_statistics(self.settings, hypothesis, ref)
-                length += ref_length
-                best = edits if best is None or edits < best else best
-            rows.append([best, length / len(refs)])  # type: ignore[list-item]
-        self._metric.num_refs = counts.pop() if len(counts) == 1 else -1  # as sacrebleu records it
-        return rows
+    def _row(self, k: int, hypothesis: str, refs: tuple[str, ...]) -> list[float]:
+        if not refs:
+            raise ValueError(f"segment {k} has no reference")
+        stats = [group_statistics(self.settings, hypothesis, ref) for ref in refs]
+        return [min(edits for edits, _ in stats), sum(length for _, length in stats) / len(refs)]
 
     def signature(self) -> str:
         return f"{super().signature()}|seg:{self.SEGMENTATION}"
