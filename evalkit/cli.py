@@ -6,11 +6,14 @@ Library errors (:mod:`evalkit.errors`) become one-line messages here; no traceba
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Iterator, Mapping, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from evalkit import __version__
 from evalkit.limits import MAX_BOOTSTRAP, MAX_JOBS
@@ -19,11 +22,111 @@ EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
 #: The help panel of the sacrebleu options of BLEU, chrF++ and TER (see evalkit.config.SacrebleuSettings).
 SACREBLEU_PANEL = "Metrics (sacrebleu options)"
 
+
+class _HelpLabels:
+    """--help names a value by what it is (FILE, N, the metavar given) and shows nothing after a flag.
+
+    typer labels every parameter with its Python type instead (``<bool>`` after each flag and --help,
+    ``<list[str]>`` after a repeatable option or an argument), which tells a user nothing.
+    """
+
+    def get_params(self, ctx):  # type: ignore[no-untyped-def]
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""  # a flag takes no value
+            elif isinstance(param, TyperArgument) and param.metavar is not None:
+                param.display_type_rich = _no_type_label  # the name column already shows the metavar
+        return params
+
+
+def _no_type_label(ctx) -> None:  # type: ignore[no-untyped-def]
+    return None
+
+
+class _Command(_HelpLabels, TyperCommand):
+    """A command with :class:`_HelpLabels`."""
+
+
+class _Group(_HelpLabels, TyperGroup):
+    """A command group with :class:`_HelpLabels`."""
+
+
+def _choice(enum: type[Enum]) -> Callable[[Any], Enum]:
+    """A typer ``parser`` for the values of ``enum``, whose error is one plain sentence.
+
+    typer's own choice check reaches the user as "Value error, 'x' is not one of 'a', 'b'." (pydantic's
+    wording of a ValueError); a :class:`typer.BadParameter` raised here is shown as it is.
+    """
+
+    def parse(value: Any) -> Enum:
+        if isinstance(value, enum):
+            return value
+        try:
+            return enum(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(m.value for m in enum)}") from None
+
+    return parse
+
+
+def _choices(enum: type[Enum]) -> str:
+    """``table, json, markdown or html``: the values of ``enum`` for a help text."""
+    values = [m.value for m in enum]
+    return f"{', '.join(values[:-1])} or {values[-1]}" if len(values) > 1 else values[0]
+
+
+ProgressOption = Annotated[
+    Optional[bool],
+    typer.Option(
+        "--progress/--no-progress",
+        help="Draw a progress bar on stderr. Default: on when stderr is a terminal and neither CI nor"
+        " GITHUB_ACTIONS is set.",
+        show_default=False,
+    ),
+]
+
+
+def want_progress(flag: bool | None, stream: Any, environ: Mapping[str, str]) -> bool:
+    """Whether to draw progress on ``stream``: as ``--progress/--no-progress`` say, else only on a
+    terminal outside CI (a CI log would fill with redrawn bars)."""
+    if flag is not None:
+        return flag
+    if any(environ.get(name, "").strip().lower() not in ("", "0", "false") for name in ("CI", "GITHUB_ACTIONS")):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@contextlib.contextmanager
+def _progress_bar(flag: bool | None) -> Iterator[Callable[[int, int, str], None] | None]:
+    """A rich progress bar on stderr, as a :data:`evalkit.pipeline.Progress` callback (``None``: no bar).
+
+    On a terminal the bar is redrawn as inputs finish and erased at the end; elsewhere (``--progress``
+    into a log) only its final state is written, once.
+    """
+    if not want_progress(flag, sys.stderr, os.environ):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=console.is_terminal) as bar:
+        task = bar.add_task("scoring", total=None)
+
+        def advance(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
 app = typer.Typer(
     name="evalkit",
     help="Measure the quality of machine-translated Chinese in arXiv digest files.",
     no_args_is_help=True,
-    add_completion=False,
+    cls=_Group,
     pretty_exceptions_enable=False,
     # Markdown joins the wrapped lines of a docstring paragraph; typer's "rich" mode keeps every line
     # break, which leaves ragged half-empty lines in --help.
@@ -85,6 +188,7 @@ def main_callback(
 
 refs_app = typer.Typer(
     name="refs",
+    cls=_Group,
     help="Manage reference translations: import post-edited digests, list and check them.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
@@ -103,24 +207,40 @@ ReferencesOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=_Command)
 def score(
     paths: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Digest files, directories (searched for .md/.txt), globs, or - for stdin.", show_default=False),
+        typer.Argument(
+            metavar="PATH", help="Digest files, directories (searched for .md/.txt), globs, or - for stdin.", show_default=False
+        ),
     ] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the report to FILE (- for stdout).")] = None,
+    format: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", parser=_choice(OutputFormat), help=f"Output format: {_choices(OutputFormat)}."),
+    ] = OutputFormat.table,
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (- for stdout). HTML of several inputs: a directory for a page per"
+            " issue and index.html.",
+        ),
+    ] = None,
     disable: Annotated[
-        Optional[list[str]], typer.Option("--disable", help="Switch off a check, code or category (repeatable).")
+        Optional[list[str]], typer.Option("--disable", metavar="NAME", help="Switch off a check, code or category (repeatable).")
     ] = None,
     severity: Annotated[
-        Optional[list[str]], typer.Option("--severity", help="Override a code's severity: CODE=info|warning|error (repeatable).")
+        Optional[list[str]],
+        typer.Option("--severity", metavar="CODE=LEVEL", help="Override a code's severity: CODE=info|warning|error (repeatable)."),
     ] = None,
     max_file_size: Annotated[
         Optional[str],
         typer.Option(
             "--max-file-size",
+            metavar="SIZE",
             help="Refuse inputs larger than this (bytes, or with KB/MB). Default 20MB.",
             show_default=False,
         ),
@@ -156,6 +276,7 @@ def score(
             help="Worker processes (0: one per CPU core). The report is the same for any value.",
         ),
     ] = 0,
+    progress: ProgressOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
     references: ReferencesOption = None,
     no_references: Annotated[
@@ -174,7 +295,7 @@ def score(
     ] = None,
     metric: Annotated[
         Optional[list[str]],
-        typer.Option("--metric", "-m", help="Reference-based metric to compute (repeatable; default: bleu, chrf, chrf++, ter)."),
+        typer.Option("--metric", "-m", metavar="NAME", help="Reference-based metric to compute (repeatable; default: bleu, chrf, chrf++, ter)."),
     ] = None,
     bootstrap: Annotated[
         Optional[int],
@@ -245,6 +366,8 @@ def score(
         Optional[CometMode],
         typer.Option(
             "--comet-mode",
+            metavar="MODE",
+            parser=_choice(CometMode),
             help="Score aligned sentence pairs (default; nothing is cropped at 512 tokens) or whole abstracts.",
             rich_help_panel="COMET",
             show_default=False,
@@ -252,11 +375,13 @@ def score(
     ] = None,
     comet_precision: Annotated[
         Optional[CometPrecision],
-        typer.Option("--comet-precision", help="fp32 (default) or fp16.", rich_help_panel="COMET", show_default=False),
+        typer.Option(
+            "--comet-precision", metavar="PRECISION", parser=_choice(CometPrecision), help="fp32 (default) or fp16.", rich_help_panel="COMET", show_default=False),
     ] = None,
     comet_device: Annotated[
         Optional[CometDevice],
-        typer.Option("--comet-device", help="cpu or cuda (default: cuda when present).", rich_help_panel="COMET", show_default=False),
+        typer.Option(
+            "--comet-device", metavar="DEVICE", parser=_choice(CometDevice), help="cpu or cuda (default: cuda when present).", rich_help_panel="COMET", show_default=False),
     ] = None,
     comet_batch_size: Annotated[
         Optional[int],
@@ -309,6 +434,7 @@ def score(
         if triples is None and not paths:
             raise ConfigError("missing digest paths (or --triples FILE); see evalkit score --help")
         paths = paths or []
+        _check_score_output(format, output, paths)
         start = [triples] if triples is not None else paths
         base = Config() if no_config else load_config(config_file) if config_file else discover_config(start)
         config = base.with_overrides(
@@ -346,7 +472,8 @@ def score(
                 raise ConfigError("--format html renders digest reports; use table, json or markdown with --triples")
             _score_triples(triples, config, format, output)
             raise typer.Exit(EXIT_OK)
-        run = run_score(paths, config, jobs=jobs)
+        with _progress_bar(progress) as on_progress:
+            run = run_score(paths, config, jobs=jobs, progress=on_progress)
         if format is OutputFormat.json:
             write_text(output or "-", iter_report_json(run, config))
         elif format is OutputFormat.markdown:
@@ -367,6 +494,26 @@ def score(
         _print_input_errors(run.errors)
     _comet_notice(run.comet, quiet)
     raise typer.Exit(EXIT_ERROR if run.errors else EXIT_OK)
+
+
+def _check_score_output(format: OutputFormat, output: str | None, paths: list[str]) -> None:
+    """Refuse, before any scoring, an output that the report could not be written to."""
+    from evalkit.errors import ConfigError
+    from evalkit.report.write import check_target
+
+    if format is OutputFormat.html:
+        from evalkit.inputs import expand
+
+        count = len(expand(paths).paths)
+        if count > 1 and (output in (None, "-") or output.lower().endswith((".html", ".htm"))):
+            raise ConfigError(
+                f"--format html of {count} inputs is a page per issue and an index.html: give --output DIR,"
+                " or score one digest for a single page (evalkit report builds an index from JSON reports)"
+            )
+        if output not in (None, "-"):
+            check_target(output, "--output", directory=count > 1 or os.path.isdir(output))
+    elif output is not None:
+        check_target(output, "--output")
 
 
 def _print_input_errors(errors) -> None:  # type: ignore[no-untyped-def]
@@ -394,11 +541,11 @@ def _comet_notice(info, quiet: bool) -> None:  # type: ignore[no-untyped-def]
             _say(f"evalkit: notice: {notice}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def gate(
     paths: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Digest files, directories (searched for .md/.txt) or globs to gate.", show_default=False),
+        typer.Argument(metavar="PATH", help="Digest files, directories (searched for .md/.txt) or globs to gate.", show_default=False),
     ] = None,
     config_file: Annotated[
         Optional[str],
@@ -492,6 +639,7 @@ def gate(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, max=MAX_JOBS, metavar="N", help="Worker processes (0: one per CPU core).")
     ] = 0,
+    progress: ProgressOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
     today: Annotated[
         Optional[str], typer.Option("--today", metavar="DATE", hidden=True, help="Judge waiver expiry as of DATE (YYYY-MM-DD).")
@@ -531,6 +679,7 @@ def gate(
             raise ConfigError("missing digest paths (or --paths-from FILE); see evalkit gate --help")
         if "-" in paths:
             raise ConfigError("evalkit gate reads digest files, not stdin: annotations need a file name")
+        _check_gate_outputs({"--report": report_file, "--junit": junit, "--sarif": sarif, "--summary": summary}, html)
         when = None
         if today is not None:
             try:
@@ -550,7 +699,8 @@ def gate(
             today=when,
             commit=os.environ.get("GITHUB_SHA"),
         )
-        outcome = run_gate(paths, config, options)
+        with _progress_bar(progress) as on_progress:
+            outcome = run_gate(paths, config, options, progress=on_progress)
         report = outcome.report
         in_github = in_github_actions() if github is None else github
         for line in render_console(report, github=in_github):
@@ -577,6 +727,26 @@ def gate(
     _comet_notice(outcome.run.comet, quiet)
     verdict = report["verdict"]
     raise typer.Exit(EXIT_ERROR if verdict == "error" else EXIT_GATE_FAILED if verdict == "fail" else EXIT_OK)
+
+
+def _check_gate_outputs(files: Mapping[str, str | None], html: str | None) -> None:
+    """Refuse, before any scoring, an output file or --html directory that could not be written,
+    and two options writing the same file."""
+    from evalkit.errors import ConfigError
+    from evalkit.report.write import check_target
+
+    by_path: dict[str, str] = {}
+    for option, path in files.items():
+        if path is None:
+            continue
+        check_target(path, option)
+        if path != "-":
+            key = os.path.abspath(path)
+            if key in by_path:
+                raise ConfigError(f"{by_path[key]} and {option} both write {path}: give each its own file")
+            by_path[key] = option
+    if html is not None:
+        check_target(html, "--html", directory=True)
 
 
 def _gate_output(report: dict, kind: str, outcome=None) -> str:  # type: ignore[no-untyped-def]
@@ -645,10 +815,10 @@ def _read_path_list(source: str) -> list[str]:
     return [os.fsdecode(item) for item in (i.strip(b"\r\n") for i in items) if item.strip()]
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
-    report: Annotated[str, typer.Argument(help="A JSON report written by evalkit score --format json.")],
-    to: Annotated[str, typer.Option("--to", help="Directory for entries.parquet, pairs.parquet and dataset/.")],
+    report: Annotated[str, typer.Argument(metavar="REPORT.json", help="A JSON report written by evalkit score --format json.")],
+    to: Annotated[str, typer.Option("--to", metavar="DIR", help="Directory for entries.parquet, pairs.parquet and dataset/.")],
 ) -> None:
     """Export a report's entry, sentence-pair and finding tables as Parquet and a Hugging Face dataset (the data extra)."""
     from evalkit.errors import EvalkitError
@@ -676,7 +846,7 @@ class RenderFormat(str, Enum):
 _MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
-@app.command()
+@app.command(cls=_Command)
 def render(
     report: Annotated[str, typer.Argument(metavar="REPORT.json", help="A JSON report written by evalkit score --format json.")],
     output: Annotated[
@@ -684,12 +854,16 @@ def render(
         typer.Option(
             "--output",
             "-o",
+            metavar="PATH",
             help="HTML: the page's file for one issue (default REPORT.html; - for stdout), a directory for several"
             " (default REPORT without .json). Markdown: a file (default stdout).",
             show_default=False,
         ),
     ] = None,
-    format: Annotated[RenderFormat, typer.Option("--format", "-f", help="Output format.")] = RenderFormat.html,
+    format: Annotated[
+        RenderFormat,
+        typer.Option("--format", "-f", metavar="FORMAT", parser=_choice(RenderFormat), help=f"Output format: {_choices(RenderFormat)}."),
+    ] = RenderFormat.html,
     issue: Annotated[
         Optional[str], typer.Option("--issue", metavar="ID", help="Render only this issue (its id or path).", show_default=False)
     ] = None,
@@ -727,11 +901,11 @@ def render(
         _say(f"wrote {written[0]}{extra}", err=True)
 
 
-@app.command("report")
+@app.command("report", cls=_Command)
 def report_index(
     inputs: Annotated[
         list[str],
-        typer.Argument(metavar="DIR_OR_REPORT...", help="JSON reports, or directories searched for *.json reports.", show_default=False),
+        typer.Argument(metavar="DIR_OR_REPORT", help="JSON reports, or directories searched for *.json reports.", show_default=False),
     ],
     out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", help="Directory for index.html and the issue pages.")] = "reports",
     date: Annotated[
@@ -745,7 +919,7 @@ def report_index(
             show_default=False,
         ),
     ] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="Heading of the index page.", show_default=False)] = None,
+    title: Annotated[Optional[str], typer.Option("--title", metavar="TEXT", help="Heading of the index page.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list skipped files and other notes on stderr.")] = False,
 ) -> None:
     """Write an index across issues, with trends over time, and one HTML page per issue.
@@ -773,8 +947,10 @@ def report_index(
     _say(f"wrote {site.index} and {len(site.pages)} issue page(s) from {len(reports)} report(s)")
 
 
-@app.command("list")
-def list_(what: Annotated[ListWhat, typer.Argument(help="checks or metrics")]) -> None:
+@app.command("list", cls=_Command)
+def list_(
+    what: Annotated[ListWhat, typer.Argument(metavar="WHAT", parser=_choice(ListWhat), help=f"{_choices(ListWhat)}.")],
+) -> None:
     """List the registered checks (with the codes they emit) or metrics, one line of help each."""
     if what is ListWhat.checks:
         from evalkit.checks import CHECKS, load_checks
@@ -845,17 +1021,17 @@ ConfigOption = Annotated[
 ]
 
 
-@refs_app.command("import")
+@refs_app.command("import", cls=_Command)
 def refs_import(
     edited: Annotated[str, typer.Argument(metavar="EDITED.md", help="A post-edited digest: its Chinese becomes the reference.")],
-    who: Annotated[Optional[str], typer.Option("--who", help="Who edited it (default: the login name).", show_default=False)] = None,
-    how: Annotated[str, typer.Option("--how", help="How the reference was made.")] = "post-edit",
+    who: Annotated[Optional[str], typer.Option("--who", metavar="NAME", help="Who edited it (default: the login name).", show_default=False)] = None,
+    how: Annotated[str, typer.Option("--how", metavar="TEXT", help="How the reference was made.")] = "post-edit",
     when: Annotated[
-        Optional[str], typer.Option("--when", help="ISO date of the edit (default: today).", show_default=False)
+        Optional[str], typer.Option("--when", metavar="DATE", help="ISO date of the edit (default: today).", show_default=False)
     ] = None,
     name: Annotated[
         Optional[str],
-        typer.Option("--name", help="Reference file name without .jsonl (default: the digest's file name).", show_default=False),
+        typer.Option("--name", metavar="NAME", help="Reference file name without .jsonl (default: the digest's file name).", show_default=False),
     ] = None,
     references: ReferencesOption = None,
     config_file: ConfigOption = None,
@@ -896,7 +1072,7 @@ def refs_import(
     _say(f"{verb} {result.target}: {len(result.references)} reference(s) from {edited}")
 
 
-@refs_app.command("list")
+@refs_app.command("list", cls=_Command)
 def refs_list(references: ReferencesOption = None, config_file: ConfigOption = None) -> None:
     """List the references: arXiv id, file:line, provenance and whether a title is included."""
     import os
@@ -916,11 +1092,11 @@ def refs_list(references: ReferencesOption = None, config_file: ConfigOption = N
     _say(f"{len(refs)} reference(s) for {len(refs.ids)} arXiv id(s) in {len(refs.files)} file(s) under {directory}")
 
 
-@refs_app.command("check")
+@refs_app.command("check", cls=_Command)
 def refs_check(
     digests: Annotated[
         Optional[list[str]],
-        typer.Argument(help="Digests to check coverage for: how many entries have a reference.", show_default=False),
+        typer.Argument(metavar="DIGEST", help="Digests to check coverage for: how many entries have a reference.", show_default=False),
     ] = None,
     references: ReferencesOption = None,
     config_file: ConfigOption = None,

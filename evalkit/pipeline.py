@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from evalkit.checks import CHECKS, Check, load_checks
 from evalkit.config import Config
-from evalkit.errors import InputError, NotADigestError
+from evalkit.errors import ConfigError, InputError, NotADigestError
 from evalkit.inputs import expand
+from evalkit.limits import MAX_JOBS
 from evalkit.parse import parse_digest, read_source
 from evalkit.records import (
     CometRun,
@@ -38,12 +39,26 @@ if TYPE_CHECKING:
 #: Below this many inputs a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 4
 
+#: Told after each input is scored, in input order: ``(inputs done, inputs in all, path just done)``.
+Progress = Callable[[int, int, str], None]
 
-def score(paths: Sequence[str], config: Config | None = None, jobs: int = 1) -> RunResult:
+
+def check_jobs(jobs: int) -> int:
+    """``jobs`` if it is a valid number of worker processes (0: one per CPU core), else :class:`ConfigError`."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 0 <= jobs <= MAX_JOBS:
+        raise ConfigError(f"jobs must be a whole number from 0 to {MAX_JOBS} (0: one per CPU core), got {jobs!r}")
+    return jobs
+
+
+def score(
+    paths: Sequence[str], config: Config | None = None, jobs: int = 1, *, progress: Progress | None = None
+) -> RunResult:
     """Read, parse and check every input. Unreadable inputs become ``errors``; the rest are scored.
 
-    ``jobs`` > 1 scores files in that many worker processes (0: one per CPU core). Results come back in
-    input order, so the report is identical whatever the number of jobs.
+    ``jobs`` > 1 scores files in that many worker processes (0: one per CPU core; never more than there
+    are files; at most :data:`MAX_JOBS`). Results come back in input order, so the report is identical
+    whatever the number of jobs. ``progress``, if given, is told after each input (see :data:`Progress`);
+    it draws nothing itself, so the library stays free of any display.
 
     Entries whose arXiv id has reference translations (:func:`evalkit.references.references_for_run`)
     get reference-based scores. An invalid reference file raises
@@ -54,13 +69,14 @@ def score(paths: Sequence[str], config: Config | None = None, jobs: int = 1) -> 
     """
     from evalkit.references import references_for_run
 
+    check_jobs(jobs)
     config = (config or Config()).validate()
     references = references_for_run(config)
     # Models are resolved before any input is read: a missing model fails fast with --require-comet.
     comet_metric, comet = _prepare_comet(config) if config.comet.enabled else (None, None)
     inputs = expand(list(paths))
-    jobs = (os.cpu_count() or 1) if jobs <= 0 else jobs
     tasks = [(path, path in inputs.discovered) for path in inputs.paths]
+    jobs = min((os.cpu_count() or 1) if jobs == 0 else jobs, len(tasks))  # an idle worker only costs a fork
     if jobs > 1 and len(tasks) >= MIN_FILES_FOR_POOL and "-" not in inputs.paths:
         outcomes = _score_in_pool(tasks, config, jobs, references)
     else:
@@ -70,7 +86,9 @@ def score(paths: Sequence[str], config: Config | None = None, jobs: int = 1) -> 
     issues: list[IssueResult] = []
     errors: list[InputProblem] = list(inputs.problems)
     skipped: list[Skipped] = []
-    for outcome in outcomes:
+    for done, outcome in enumerate(outcomes, start=1):
+        if progress is not None:
+            progress(done, len(tasks), tasks[done - 1][0])
         if outcome.issue is not None:
             issues.append(outcome.issue)
         errors.extend(outcome.errors)

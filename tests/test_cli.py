@@ -103,7 +103,7 @@ def test_output_that_cannot_be_written(work):
     (work / "taken").mkdir()
     result = invoke("score", "digests/v1_s1.md", "-f", "json", "-o", "taken")
     assert result.exit_code == 2
-    assert "evalkit: error: cannot write" in result.stderr
+    assert "evalkit: error: --output taken: is a directory; give a file name" in result.stderr
 
 
 def test_json_output_is_identical_across_runs(work):

@@ -182,3 +182,31 @@ def test_a_crashing_check_is_reported_and_the_others_still_run(monkeypatch):
     assert all("internal error in check truncation.source: RuntimeError: kaput" in e.message for e in run.errors)
     assert [e.line for e in run.errors] == [11, 25, 39]
     assert codes(run) == ["truncation.translation"]
+
+
+# --- progress and bounds of jobs -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_is_reported_once_per_input_in_input_order(jobs):
+    seen: list[tuple[int, int, str]] = []
+    run = score([str(FIXTURES)], foundation_config(), jobs=jobs, progress=lambda done, total, path: seen.append((done, total, path)))
+    total = len(FIXTURE_NAMES)
+    assert [(done, n) for done, n, _ in seen] == [(k, total) for k in range(1, total + 1)]
+    assert [path for _, _, path in seen] == [i.issue.path for i in run.issues]
+
+
+def test_progress_does_not_change_the_run():
+    from evalkit.report import build_report
+    from evalkit.report.canonical import dumps_report
+
+    config = foundation_config()
+    quiet = dumps_report(build_report(score([str(FIXTURES)], config, jobs=2), config))
+    counted = dumps_report(build_report(score([str(FIXTURES)], config, jobs=2, progress=lambda *_: None), config))
+    assert counted == quiet
+
+
+@pytest.mark.parametrize("jobs", [-1, 257, 10**20])
+def test_jobs_out_of_range_is_a_config_error(jobs):
+    with pytest.raises(ConfigError, match="jobs"):
+        score([str(FIXTURES)], foundation_config(), jobs=jobs)

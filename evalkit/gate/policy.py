@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from evalkit.config import flatten_dotted
 from evalkit.errors import ConfigError, UnknownNameError
+from evalkit.limits import MAX_BOOTSTRAP
 from evalkit.records import Severity
 from evalkit.registry import unknown_name_message
 
@@ -267,7 +268,7 @@ def _regression(data: Mapping[str, Any], where: str) -> RegressionPolicy:
     confidence = _number(data, "confidence", where, defaults.confidence)
     if not 0.5 <= confidence < 1.0:
         raise ConfigError(f"{where}: 'confidence' must be at least 0.5 and below 1 (0.99 = 99%), got {confidence!r}")
-    samples = _integer(data, "samples", where, defaults.samples, minimum=100)
+    samples = _integer(data, "samples", where, defaults.samples, minimum=100, maximum=MAX_BOOTSTRAP)
     seed = _integer(data, "seed", where, defaults.seed, minimum=0)
     min_entries = _integer(data, "min_entries", where, defaults.min_entries, minimum=2)
     min_drop = dict(defaults.min_drop)
@@ -424,10 +425,11 @@ def _number(data: Mapping[str, Any], key: str, where: str, default: float) -> fl
     return float(value)
 
 
-def _integer(data: Mapping[str, Any], key: str, where: str, default: int, *, minimum: int) -> int:
+def _integer(data: Mapping[str, Any], key: str, where: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{where}: {key!r} must be a whole number of at least {minimum}, got {_describe(value)}")
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (maximum is not None and value > maximum):
+        bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        raise ConfigError(f"{where}: {key!r} must be a whole number {bounds}, got {_describe(value)}")
     return value
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from evalkit import __version__
 from evalkit.config import Config
@@ -21,6 +21,9 @@ from evalkit.gate.regression import REGRESSION, FigureComparison, RegressionResu
 from evalkit.gate.report import build_gate_report
 from evalkit.gate.waivers import WaiverSet, gate_today, load_waivers
 from evalkit.records import InputProblem, RunResult, Skipped
+
+if TYPE_CHECKING:
+    from evalkit.pipeline import Progress
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,13 @@ class GateRun:
     seconds: float = 0.0
 
 
-def run_gate(paths: Sequence[str], config: Config, options: GateOptions | None = None) -> GateRun:
-    """Score ``paths`` with ``config`` and apply its gate policy, waivers and (if asked) history."""
+def run_gate(
+    paths: Sequence[str], config: Config, options: GateOptions | None = None, *, progress: Progress | None = None
+) -> GateRun:
+    """Score ``paths`` with ``config`` and apply its gate policy, waivers and (if asked) history.
+
+    ``progress`` is told after each digest is scored (see :func:`evalkit.pipeline.score`).
+    """
     import time
 
     from evalkit.pipeline import score
@@ -88,7 +96,7 @@ def run_gate(paths: Sequence[str], config: Config, options: GateOptions | None =
     problems: list[InputProblem] = []
     if options.skip_non_digests:
         paths, skipped, problems = _digests_only(paths, config)
-    run = score(list(paths), config, jobs=options.jobs) if paths else RunResult(issues=(), errors=())
+    run = score(list(paths), config, jobs=options.jobs, progress=progress) if paths else RunResult(issues=(), errors=())
     run = replace(run, errors=tuple(problems) + run.errors, skipped=tuple(skipped) + run.skipped)
     result = evaluate(run, policy, waivers, today=today)
 

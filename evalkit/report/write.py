@@ -67,6 +67,35 @@ def _write_file(target: Path, chunks: Iterable[str]) -> None:
     _sync_directory(target.parent)
 
 
+def check_target(path: str, what: str, *, directory: bool = False) -> None:
+    """Raise :class:`~evalkit.errors.ConfigError` now if ``path`` cannot take the output, so a long run
+    fails before its work rather than after it.
+
+    ``what`` names the option in the message (``--output``). A file target (``directory`` false) must
+    not be a directory; a directory target must not be anything else; ``-`` (stdout) is always fine.
+    Missing parent directories are fine (:func:`write_text` creates them), but the nearest one that
+    exists must be a directory this process can write in.
+    """
+    from evalkit.errors import ConfigError
+
+    if path == "-" and not directory:
+        return
+    target = Path(path)
+    if target.is_dir() and not directory:
+        raise ConfigError(f"{what} {path}: is a directory; give a file name")
+    if target.exists() and directory and not target.is_dir():
+        raise ConfigError(f"{what} {path}: is not a directory")
+    if target.exists() and not target.is_dir() and not target.is_file():
+        return  # a device or FIFO such as /dev/null: written in place
+    existing = target.parent if not target.exists() or not directory else target
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{what} {path}: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"{what} {path}: cannot write in {existing}: permission denied")
+
+
 def temporary_files(target: str | os.PathLike[str]) -> list[Path]:
     """The temporary files of writes to ``target`` that are still on disk (finished or not)."""
     target = Path(target)
