@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from evalkit.glossary import load_glossary
 from evalkit.memo import text_cache
 
 STEM_LENGTH = 6
@@ -166,11 +168,19 @@ def load_lexicon() -> Lexicon:
                 s = stem(word)
                 if s:
                     keys.add(s)
-    from evalkit.glossary import glossary_glosses
-
-    for zh, stems in glossary_glosses().items():
+    for zh, stems in _glossary_glosses().items():
         glosses.setdefault(zh, set()).update(stems)
     return Lexicon({k: frozenset(v) for k, v in glosses.items() if v})
+
+
+def _glossary_glosses() -> dict[str, set[str]]:
+    """Accepted Chinese renderings of the project glossary -> stems of their English term."""
+    out: dict[str, set[str]] = {}
+    for term in load_glossary():
+        stems = {s for s in map(stem, term.words) if s}
+        for zh in term.accepted:
+            out.setdefault(zh, set()).update(stems)
+    return out
 
 
 def _cedict_path() -> Path:
