@@ -137,8 +137,9 @@ def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     pos = 0
     for run in _CJK_RUN.finditer(text):
         out.extend(_latin_tokens(text[pos : run.start()]))
-        for start, end in lexicon.word_spans(run.group()):
-            word = run.group()[start:end]
+        chars = run.group()
+        for start, end in lexicon.word_spans(chars):
+            word = chars[start:end]
             if word not in ZH_STOP_WORDS:
                 out.append(Token(word, lexicon.glosses[word], latin=False))
         pos = run.end()

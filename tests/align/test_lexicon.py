@@ -107,7 +107,8 @@ def test_stems_are_lower_case_prefixes():
 
 
 def test_vocabulary_is_every_english_stem_of_the_glosses():
-    assert toy().vocabulary == frozenset({"machin", "learn", "study", "learni", "data", "datase", "set", "method", "comput", "vision", "we", "of"})
+    expected = {"machin", "learn", "study", "learni", "data", "datase", "set", "method", "comput", "vision"}
+    assert toy().vocabulary == expected | {"we", "of"}
     assert {"networ", "learni", "attent"} <= load_lexicon().vocabulary
     assert stem("Xylophagous") not in toy().vocabulary
 
