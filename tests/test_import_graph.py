@@ -28,7 +28,9 @@ def import_graph() -> dict[str, set[str]]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 # "from evalkit.a import b" names module evalkit.a.b when there is one, else evalkit.a
-                deps.update(f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in paths else node.module for a in node.names)
+                for alias in node.names:
+                    child = f"{node.module}.{alias.name}"
+                    deps.add(child if child in paths else node.module)
             elif isinstance(node, ast.Import):
                 deps.update(a.name for a in node.names)
         graph[name] = {d for d in deps if d in paths and d != name}
