@@ -4,7 +4,8 @@ The file is tab-separated (``references/glossary.tsv``; ``#`` starts a comment l
 
     large language model<TAB>大语言模型|大型语言模型<TAB>逻辑-概率模型
 
-Accepted renderings also feed the aligner's lexicon, since CC-CEDICT lacks much ML vocabulary.
+Accepted renderings also feed the aligner's lexicon (:mod:`evalkit.align.lexicon`), since CC-CEDICT lacks
+much ML vocabulary; this module imports nothing of the aligner.
 """
 
 from __future__ import annotations
@@ -29,9 +30,14 @@ class Term:
     line: int
 
     @property
+    def words(self) -> list[str]:
+        """The words of the English term (spaces and hyphens separate them)."""
+        return re.split(r"[\s\-]+", self.english)
+
+    @property
     def pattern(self) -> re.Pattern[str]:
         """Case-insensitive, word-bounded match of the English term, plural allowed."""
-        words = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", self.english))
+        words = r"[\s\-]+".join(re.escape(w) for w in self.words)
         return re.compile(rf"(?<![A-Za-z]){words}(?:s|es)?(?![A-Za-z])", re.IGNORECASE)
 
 
@@ -69,14 +75,3 @@ def _load(path: str) -> tuple[Term, ...]:
         terms.append(Term(cols[0].strip(), split(cols[1]), split(cols[2]) if len(cols) > 2 else (), number))
     return tuple(terms)
 
-
-def glossary_glosses() -> dict[str, set[str]]:
-    """Accepted Chinese renderings -> stems of their English term, for the aligner's lexicon."""
-    from evalkit.align.lexicon import stem
-
-    out: dict[str, set[str]] = {}
-    for term in load_glossary():
-        stems = {s for s in (stem(w) for w in re.split(r"[\s\-]+", term.english)) if s}
-        for zh in term.accepted:
-            out.setdefault(zh, set()).update(stems)
-    return out

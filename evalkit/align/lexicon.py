@@ -15,9 +15,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+
+from evalkit.glossary import load_glossary
 from evalkit.memo import text_cache
+
+__all__ = [
+    "STEM_LENGTH",
+    "STOP_WORDS",
+    "ZH_STOP_WORDS",
+    "Lexicon",
+    "Token",
+    "english_content",
+    "english_stems",
+    "load_lexicon",
+    "stem",
+]
 
 STEM_LENGTH = 6
 STOP_WORDS = frozenset(
@@ -97,6 +111,19 @@ class Lexicon:
         """Dictionary-bearing tokens of a Chinese text: CJK words with glosses, Latin tokens, numbers."""
         return list(_tokens_cached(self, text))
 
+    def word_spans(self, run: str) -> list[tuple[int, int]]:
+        """Where the dictionary words of a run of Chinese characters are, by greedy longest match.
+
+        The segmentation behind :meth:`tokens`, with offsets and with stop words kept; characters
+        with no entry belong to no span.
+        """
+        return _longest_match(run, self.glosses, self.longest)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every English stem of every gloss: the English words the dictionary knows."""
+        return frozenset().union(*self.glosses.values())
+
     def coverage(self, tokens: list[Token], stems: frozenset[str]) -> float:
         """Share of ``tokens`` with a key among ``stems`` (1.0 for an empty token list)."""
         if not tokens:
@@ -110,7 +137,9 @@ def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     pos = 0
     for run in _CJK_RUN.finditer(text):
         out.extend(_latin_tokens(text[pos : run.start()]))
-        for word in _longest_match(run.group(), lexicon.glosses, lexicon.longest):
+        chars = run.group()
+        for start, end in lexicon.word_spans(chars):
+            word = chars[start:end]
             if word not in ZH_STOP_WORDS:
                 out.append(Token(word, lexicon.glosses[word], latin=False))
         pos = run.end()
@@ -118,25 +147,25 @@ def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     return tuple(out)
 
 
-def _longest_match(run: str, glosses: dict[str, frozenset[str]], longest: dict[str, int]) -> list[str]:
+def _longest_match(run: str, glosses: dict[str, frozenset[str]], longest: dict[str, int]) -> list[tuple[int, int]]:
     """Greedy forward longest match against the dictionary (words of up to 4 characters).
 
     Only words with glosses matter for coverage, so the dictionary itself is the segmenter; characters
     with no entry are skipped. Measured to give the same true-vs-swapped separation as jieba at a
     fraction of the cost.
     """
-    words = []
+    spans = []
     i, n = 0, len(run)
     while i < n:
         size = min(longest.get(run[i], 0), n - i)
         while size > 0 and run[i : i + size] not in glosses:
             size -= 1
         if size:
-            words.append(run[i : i + size])
+            spans.append((i, i + size))
             i += size
         else:
             i += 1
-    return words
+    return spans
 
 
 def _latin_tokens(chunk: str) -> list[Token]:
@@ -166,11 +195,19 @@ def load_lexicon() -> Lexicon:
                 s = stem(word)
                 if s:
                     keys.add(s)
-    from evalkit.glossary import glossary_glosses
-
-    for zh, stems in glossary_glosses().items():
+    for zh, stems in _glossary_glosses().items():
         glosses.setdefault(zh, set()).update(stems)
     return Lexicon({k: frozenset(v) for k, v in glosses.items() if v})
+
+
+def _glossary_glosses() -> dict[str, set[str]]:
+    """Accepted Chinese renderings of the project glossary -> stems of their English term."""
+    out: dict[str, set[str]] = {}
+    for term in load_glossary():
+        stems = {s for s in map(stem, term.words) if s}
+        for zh in term.accepted:
+            out.setdefault(zh, set()).update(stems)
+    return out
 
 
 def _cedict_path() -> Path:

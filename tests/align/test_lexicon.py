@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evalkit.align.lexicon import STEM_LENGTH, Lexicon, Token, english_stems, load_lexicon, stem
+from evalkit.align.lexicon import STEM_LENGTH, ZH_STOP_WORDS, Lexicon, Token, english_stems, load_lexicon, stem
 from tests.align import SPARSE, TRAFFIC, XRAY
 
 
@@ -56,6 +56,20 @@ def test_words_longer_than_four_characters_are_not_matched_whole():
     assert texts(toy().tokens("计算机视觉")) == ["计算机", "视觉"]
 
 
+def test_word_spans_are_the_longest_match_words_of_a_run():
+    # the segmentation behind tokens(), with offsets: 和 has no entry and is skipped, stop words are kept
+    assert toy().word_spans("机器学习和数据集的方法") == [(0, 4), (5, 8), (8, 9), (9, 11)]
+    assert toy().word_spans("计算机视觉") == [(0, 3), (3, 5)]
+    assert toy().word_spans("和") == []
+
+
+def test_word_spans_give_the_same_words_as_tokens():
+    lex = load_lexicon()
+    run = "我们提出了一种基于强化学习的注意力机制"
+    words = [run[a:b] for a, b in lex.word_spans(run)]
+    assert [w for w in words if w not in ZH_STOP_WORDS] == texts(lex.tokens(run))
+
+
 def test_tokens_carry_their_glosses():
     (token,) = toy().tokens("机器学习")
     assert token.keys == frozenset({"machin", "learni"}) and token.latin is False
@@ -90,6 +104,13 @@ def test_stems_are_lower_case_prefixes():
     assert stem("model") == "model"
     assert stem("-attention'") == "attent"
     assert len(stem("representations")) == STEM_LENGTH
+
+
+def test_vocabulary_is_every_english_stem_of_the_glosses():
+    expected = {"machin", "learn", "study", "learni", "data", "datase", "set", "method", "comput", "vision"}
+    assert toy().vocabulary == expected | {"we", "of"}
+    assert {"networ", "learni", "attent"} <= load_lexicon().vocabulary
+    assert stem("Xylophagous") not in toy().vocabulary
 
 
 def test_english_stems_hold_stems_latin_tokens_and_numbers():

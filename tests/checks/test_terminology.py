@@ -5,11 +5,18 @@ Every English and Chinese text here is written for these tests.
 
 from __future__ import annotations
 
+import ast
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+
 import pytest
 
+import evalkit
+import evalkit.align.lexicon
+import evalkit.checks.terminology
 from evalkit.checks import all_codes
 from evalkit.checks.terminology import (
-    RENDERED_ACRONYMS,
     chinese_latin_keys,
     english_names,
     find_definitions,
@@ -17,6 +24,7 @@ from evalkit.checks.terminology import (
     mask_english,
     spelled_out,
 )
+from evalkit.checks.terminology.tables import ambiguous_acronyms, known_expansions, not_names, rendered_acronyms
 from evalkit.records import Severity
 from tests.checks.util import ALL_FIXTURES, run_check, run_check_on_fixture
 from tests.digest_builder import build_digest, entry_line, make_entry
@@ -397,4 +405,41 @@ def test_spelled_out_needs_words_the_english_does_not_explain():
 
 
 def test_rendered_acronym_list_stays_small():
-    assert len(RENDERED_ACRONYMS) < 50 and {"ai", "llm", "nlp", "rl", "qa"} <= RENDERED_ACRONYMS
+    assert len(rendered_acronyms()) < 50 and {"ai", "llm", "nlp", "rl", "qa"} <= rendered_acronyms()
+
+
+# --- the package: its tables and what it uses of the lexicon -----------------------------------------
+
+PACKAGE = Path(evalkit.checks.terminology.__file__).parent
+
+
+def test_tables_are_read_once_from_the_package_data():
+    assert rendered_acronyms() is rendered_acronyms() and known_expansions() is known_expansions()
+    assert known_expansions()["eeg"] == ("electroencephalography", "electroencephalogram")
+    assert known_expansions()["llm"] == ("large language model",)
+    assert {"pos", "fl"} <= ambiguous_acronyms() <= set(known_expansions())
+    assert {"ghz", "iii", "arxiv"} <= not_names()
+    assert all(key.islower() or key.isdigit() or not key.isalpha() for key in known_expansions())
+
+
+def test_table_files_are_package_data():
+    pyproject = tomllib.loads((Path(evalkit.__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["evalkit"]
+    files = sorted((PACKAGE / "data").iterdir())
+    assert len(files) == 4
+    for path in files:
+        inside = path.relative_to(Path(evalkit.__file__).parent).as_posix()
+        assert any(fnmatch(inside, pattern) for pattern in patterns), inside
+
+
+def test_terminology_uses_only_the_public_lexicon_api():
+    public = set(evalkit.align.lexicon.__all__)
+    for path in sorted(PACKAGE.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top_level = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "evalkit.align.lexicon":
+                assert id(node) in top_level, f"{path.name}:{node.lineno}: a function-level import of the lexicon"
+                assert {a.name for a in node.names} <= public, f"{path.name}:{node.lineno}"
+            if isinstance(node, ast.Attribute):
+                assert node.attr not in ("glosses", "longest"), f"{path.name}:{node.lineno}: lexicon internals"
