@@ -1,4 +1,4 @@
-"""Build digest text that follows the generator grammar of FORMAT.md §1 byte for byte.
+"""Build digest text that follows the generator grammar of docs/format.md §2 and §3 byte for byte.
 
 ``make_markdown()`` of the generator writes::
 

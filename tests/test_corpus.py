@@ -84,7 +84,7 @@ def test_pipeline_has_no_errors_and_no_structure_findings(corpus, monkeypatch):
     assert sum(len(i.entries) for i in run.issues) == ENTRIES
     codes = Counter(f.code for i in run.issues for e in i.entries for f in e.findings)
     codes.update(f.code for i in run.issues for f in i.findings)
-    # FORMAT.md: no malformed file exists. The only possible structure finding is an empty field
+    # docs/format.md §2: no malformed file exists. The only possible structure finding is an empty field
     # (raw/ holds a single entry with an empty generated field).
     structure = {code: n for code, n in codes.items() if code.startswith("structure.")}
     assert set(structure) <= {"structure.empty-field"} and sum(structure.values()) <= 1

@@ -1,4 +1,4 @@
-"""The hand-written digests follow the generator grammar of FORMAT.md §1 byte for byte.
+"""The hand-written digests follow the generator grammar of docs/format.md §2 and §3 byte for byte.
 
 Other tests rely on these files being faithful; these checks make a drifting fixture fail loudly.
 """

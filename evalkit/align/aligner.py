@@ -3,7 +3,7 @@
 Dynamic programming over sentence beads (1-1, 1-2, 2-1, 2-2, 1-0, 0-1), in the spirit of Gale & Church
 (1993) for lengths and hunalign for the dictionary signal. A bead's score is its lexical similarity
 (both directions of CC-CEDICT/glossary coverage, literal Latin tokens and numbers as anchors) minus a
-length-ratio cost (Chinese ≈ 0.30 characters per English character, FORMAT.md §4) minus a small
+length-ratio cost (Chinese ≈ 0.30 characters per English character, docs/format.md §9) minus a small
 penalty for anything but 1-1. Skipped sentences (1-0: omitted, 0-1: added) pay a fixed cost, so they
 win only where no pairing explains the text.
 """

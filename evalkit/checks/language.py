@@ -2,7 +2,7 @@
 
 * ``language.wrong`` — the text is Japanese (a large share of kana beside the kanji), Korean
   (Hangul), Russian or another non-Han script, or the Chinese abstract has no Chinese at all
-  (FORMAT.md §4 counts 15 real entries: English left as is, another Latin-script language, or
+  (docs/format.md §12 counts 15 real entries: English left as is, another Latin-script language, or
   nothing but the arXiv ID). The share of the foreign script among the letters decides, not its
   presence: a Chinese abstract may quote a Japanese or Korean name.
 * ``language.traditional`` — the text is Traditional rather than Simplified Chinese. The digest is

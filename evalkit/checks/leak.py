@@ -1,6 +1,6 @@
 """``leak``: text inside a translation that is not a translation of the paper.
 
-Three kinds, all seen in the corpus (FORMAT.md §2 and §4):
+Three kinds, all seen in the corpus (docs/format.md §5 and §11):
 
 * ``leak.metadata`` — the RSS wrapper of the English (``arXiv:ID Announce Type: new  Abstract:``)
   translated along with the abstract (``arXiv:2403.11009v1 公告类型：新 摘要：``), a leading

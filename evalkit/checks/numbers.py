@@ -19,9 +19,9 @@ from evalkit.text.numbers import (
 )
 
 #: Chinese characters per English character below which the Chinese is "obviously shorter" and
-#: English numbers are not expected in it. FORMAT.md §4: the normal band is 0.22-0.41 (p5-p95).
+#: English numbers are not expected in it. docs/format.md §9: the normal band is 0.22-0.41 (p5-p95).
 MIN_COVER_RATIO = 0.18
-#: Median Chinese/English length ratio (FORMAT.md §4), used to guess how far into the English a
+#: Median Chinese/English length ratio (docs/format.md §9), used to guess how far into the English a
 #: short translation reaches.
 TYPICAL_RATIO = 0.29
 #: Two numbers of the same kind are "close" (one was changed into the other) when their digit

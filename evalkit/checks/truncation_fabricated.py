@@ -10,7 +10,8 @@ from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 
 #: Chinese characters beyond what the cut English fragment explains (fragment length × the entry's own
 #: zh/en ratio). On 2,633 real cut entries the excess has p50 4, p90 27, p95 46, p99 85 characters;
-#: the manual audit in FORMAT.md §4 found ~29% of cut entries completing the sentence with invented content.
+#: the manual audit in docs/format.md §10 found ~29% of cut entries completing the sentence with
+#: invented content.
 EXCESS_WARNING = 40
 #: A smaller excess is still reported when the tail states numbers found nowhere in the English.
 EXCESS_WITH_NUMBERS = 12

@@ -10,7 +10,7 @@ from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import ends_mid_sentence, ends_with_ellipsis
 
 #: Chinese characters per English character below which the translation covers far less than the
-#: source. FORMAT.md §4: the normal band is 0.22-0.41 (p5-p95); 1.1% of real entries fall below 0.15.
+#: source. docs/format.md §9: the normal band is 0.22-0.41 (p5-p95); 1.1% of real entries fall below 0.15.
 MIN_LENGTH_RATIO = 0.15
 #: Shorter English texts vary too much for a length ratio to mean anything.
 MIN_ENGLISH_CHARS = 200

@@ -1,13 +1,15 @@
 """Parse a cn-chat-arxiv digest (layouts v0 and v1, English styles S1/S2/S3) into an :class:`Issue`.
 
-The grammar follows ``make_markdown()`` of the generator (see ``shared/corpus/FORMAT.md``)::
+The grammar follows ``make_markdown()`` of the generator (see ``docs/format.md`` §2 to §4)::
 
     # 摘要 / blank / table header / separator / one row per entry / blank / # 详细 / blank / entries
 
 Each entry is ``[^N]: <zh title>`` followed by paragraphs indented by four spaces and separated by
-one empty line: English title, link, Chinese summary, English summary (v1 only; usually empty),
-Chinese abstract, English abstract, then a closing line of four spaces. The parser also accepts the
-same structure after a person edited it (trailing spaces stripped, a paragraph wrapped over lines).
+one empty line: English title, link, Chinese summary and English summary (both v1 only; the English
+one is empty in generator output, ``docs/format.md`` §3), Chinese abstract, English abstract, then a
+closing line of four spaces. The parser also accepts the
+same structure after a person edited it (trailing spaces stripped, a paragraph wrapped over lines;
+``docs/format.md`` §15).
 
 A file that is not a digest raises :class:`InputError`; an entry that cannot be read (a file cut in
 the middle of it, a wrong number of paragraphs) becomes an :class:`InputProblem` with its line while

@@ -161,7 +161,7 @@ def test_a_translation_covers_its_english_far_better_than_an_unrelated_one(paper
     tokens = lex.tokens(paper.abstract_zh)
     own = lex.coverage(tokens, english_stems(paper.abstract_en))
     unrelated = lex.coverage(tokens, english_stems(other.abstract_en))
-    assert own >= 0.44  # FORMAT/lexicon docstring: real pairs p1 0.44
+    assert own >= 0.44  # lexicon docstring: real pairs p1 0.44
     assert unrelated <= 0.25
     assert own - unrelated >= 0.25
 

@@ -190,8 +190,8 @@ def test_invented_number_is_judged_per_entry():
 
 
 def test_full_width_thousands_separator_in_the_summary():
-    # "16，000" is 16,000 written with a full-width comma (FORMAT.md §4); the check already drops "，"
-    # from the Chinese abstract, and must read the summary the same way
+    # "16，000" is 16,000 written with a full-width comma (docs/format.md §13); the check already
+    # drops "，" from the Chinese abstract, and must read the summary the same way
     assert check((SPARSE, {"summary_zh": "该方法可处理16，000个词元的长输入。"})) == []
 
 
@@ -204,6 +204,6 @@ def test_full_width_thousands_separator_in_the_summary():
     ids=["wan-magnitude", "number-word"],
 )
 def test_numbers_written_differently_in_the_abstracts(text):
-    # the value is in both abstracts, only written another way (FORMAT.md §4 and §6: compare numbers
+    # the value is in both abstracts, only written another way (docs/format.md §13: compare numbers
     # after normalising 万/亿 against K/M/B and number words); evalkit.text.numbers does this
     assert check((SPARSE, {"summary_zh": text})) == []

@@ -35,7 +35,7 @@ through :func:`evalkit.glossary.load_glossary`; rows with the same English term 
   & Hearst, "A simple algorithm for identifying abbreviation definitions in biomedical text" (PSB 2003): a
   parenthesised short form next to a long form whose words supply its letters in order. Without one,
   ``data/known_expansions.tsv`` stands in, and only when the English puts no parenthesis of its own next
-  to the acronym (the Chinese may mirror "RNNs (linear and non-linear)"). FORMAT.md §4 finds an acronym
+  to the acronym (the Chinese may mirror "RNNs (linear and non-linear)"). docs/format.md §14 finds an acronym
   with a parenthetical in 3.7% of real abstracts, mostly correct, and a dictionary knows few synonyms, so
   only clear contradictions count (:mod:`~evalkit.checks.terminology.expansions`): a forbidden rendering
   of the glossary term the expansion holds; or, for an expansion that is a glossary term, none of its renderings and no
