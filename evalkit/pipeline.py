@@ -1,7 +1,9 @@
 """Wire the stages together: inputs -> parse -> checks -> metrics -> results. The CLI and tests call :func:`score`.
 
-The metrics stage scores entries that have reference translations (see :mod:`evalkit.metrics.apply`);
-:func:`score_triples` scores generic parallel data (src, mt, ref) with the same metrics.
+The metrics stage scores entries that have reference translations (see :mod:`evalkit.metrics.apply`),
+then the model-metric stage scores all issues with every model metric the run asked for (see
+:mod:`evalkit.metrics.model_stage`); :func:`score_triples` scores generic parallel data (src, mt, ref)
+with the same metrics.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from evalkit.inputs import expand
 from evalkit.limits import MAX_JOBS
 from evalkit.parse import parse_digest, read_source
 from evalkit.records import (
-    CometRun,
     Entry,
     EntryResult,
     Finding,
     InputProblem,
     Issue,
     IssueResult,
+    ModelMetricRun,
     Pair,
     RunResult,
     Skipped,
@@ -32,7 +34,6 @@ from evalkit.records import (
 
 if TYPE_CHECKING:
     from evalkit.metrics.apply import ReferenceScorer
-    from evalkit.metrics.comet import Comet
     from evalkit.references import ReferenceSet
 
 
@@ -62,18 +63,20 @@ def score(
 
     Entries whose arXiv id has reference translations (:func:`evalkit.references.references_for_run`)
     get reference-based scores. An invalid reference file raises
-    :class:`~evalkit.references.ReferenceFileError` before any input is read. With COMET models in
-    ``config.comet``, all issues are then scored by COMET in one batch (:mod:`evalkit.metrics.comet_run`);
-    an unavailable model leaves ``RunResult.comet`` "not computed", or raises
-    :class:`~evalkit.errors.ModelUnavailableError` when ``config.comet.require`` is set.
+    :class:`~evalkit.references.ReferenceFileError` before any input is read. Each model metric the
+    configuration asks for (COMET models in ``config.comet``, say) then scores all issues in one batch
+    (:mod:`evalkit.metrics.model_stage`); an unavailable model leaves its record in
+    ``RunResult.model_metrics`` "not computed", or raises :class:`~evalkit.errors.ModelUnavailableError`
+    when its settings ``require`` it.
     """
+    from evalkit.metrics.model_stage import prepare_model_metrics
     from evalkit.references import references_for_run
 
     check_jobs(jobs)
     config = (config or Config()).validate()
     references = references_for_run(config)
-    # Models are resolved before any input is read: a missing model fails fast with --require-comet.
-    comet_metric, comet = _prepare_comet(config) if config.comet.enabled else (None, None)
+    # Models are resolved before any input is read: a missing model fails fast when it is required.
+    model_metrics = prepare_model_metrics(config)
     inputs = expand(list(paths))
     tasks = [(path, path in inputs.discovered) for path in inputs.paths]
     jobs = min((os.cpu_count() or 1) if jobs == 0 else jobs, len(tasks))  # an idle worker only costs a fork
@@ -93,44 +96,21 @@ def score(
             issues.append(outcome.issue)
         errors.extend(outcome.errors)
         skipped.extend(outcome.skipped)
-    if comet_metric is not None:
-        issues, comet = _score_comet(issues, config, references, comet_metric)
+    runs: tuple[ModelMetricRun, ...] = ()
+    if model_metrics:
+        from evalkit.metrics.bootstrap import BootstrapSettings
+        from evalkit.metrics.model_stage import score_issues
+
+        bootstrap = BootstrapSettings(samples=config.bootstrap)
+        scored, runs = score_issues(issues, model_metrics, references, bootstrap)
+        issues = list(scored)
     return RunResult(
         issues=tuple(issues),
         errors=tuple(errors),
         skipped=tuple(skipped),
         references=references.info() if references is not None else None,
-        comet=comet,
+        model_metrics=runs,
     )
-
-
-def _prepare_comet(config: Config) -> tuple[Comet | None, CometRun | None]:
-    """The COMET metric of the run, or why there is none (a "not computed" record; raised if required)."""
-    from evalkit.errors import ModelUnavailableError
-    from evalkit.metrics.comet_run import NOT_COMPUTED, build_comet
-
-    try:
-        return build_comet(config.comet), None
-    except ModelUnavailableError as exc:
-        if config.comet.require:
-            raise
-        return None, CometRun(status=NOT_COMPUTED, reason=str(exc), mode=_comet_mode(config))
-
-
-def _comet_mode(config: Config) -> str:
-    return config.comet.mode if config.align else "abstract"  # no sentence pairs without alignment
-
-
-def _score_comet(
-    issues: list[IssueResult], config: Config, references: ReferenceSet | None, metric: Comet
-) -> tuple[list[IssueResult], CometRun]:
-    """The COMET stage: after every issue is checked, all their segments in one batch (see comet_run)."""
-    from evalkit.metrics.bootstrap import BootstrapSettings
-    from evalkit.metrics.comet_run import score_issues
-
-    bootstrap = BootstrapSettings(samples=config.bootstrap)
-    scored, info = score_issues(issues, config.comet, references, bootstrap, mode=_comet_mode(config), metric=metric)
-    return list(scored), info
 
 
 @dataclass(frozen=True)
@@ -284,23 +264,28 @@ def score_triples(path: str, config: Config | None = None) -> TriplesResult:
     """Score a file of generic parallel data (src, mt, ref per row) with the reference-based metrics.
 
     Row scores and whole-file system scores (from sufficient statistics, with a bootstrap interval), as
-    for a digest issue; with COMET models configured, COMET of every row against its first reference
-    (reference-based model) or its source alone (QE model). Raises :class:`~evalkit.errors.InputError` for an unreadable or malformed file.
+    for a digest issue; each model metric configured scores every row too (COMET: against its first
+    reference with a reference-based model, from its source alone with a QE model). Raises
+    :class:`~evalkit.errors.InputError` for an unreadable or malformed file.
     """
     from evalkit.metrics.apply import ReferenceScorer
+    from evalkit.metrics.model_stage import prepare_model_metrics
     from evalkit.parse.triples import read_triples
 
     config = (config or Config()).validate()
-    comet_metric, comet = _prepare_comet(config) if config.comet.enabled else (None, None)
+    model_metrics = prepare_model_metrics(config)
     triples = read_triples(path)
     scores = ReferenceScorer.from_config(config).score_segments([t.mt for t in triples], [list(t.refs) for t in triples])
     segment_scores, system = scores.segments, dict(scores.system)
-    if comet_metric is not None:
+    runs: tuple[ModelMetricRun, ...] = ()
+    if model_metrics:
         from evalkit.metrics.bootstrap import BootstrapSettings
-        from evalkit.metrics.comet_run import score_rows
+        from evalkit.metrics.model_stage import score_rows
 
         bootstrap = BootstrapSettings(samples=config.bootstrap)
-        rows, comet_system, comet = score_rows([(t.src, t.mt, t.refs[0]) for t in triples], comet_metric, bootstrap)
+        rows, model_system, runs = score_rows([(t.src, t.mt, t.refs[0]) for t in triples], model_metrics, bootstrap)
         segment_scores = tuple({**s, **r} for s, r in zip(segment_scores, rows))
-        system.update(comet_system)
-    return TriplesResult(path=path, triples=tuple(triples), segment_scores=segment_scores, scores=system, comet=comet)
+        system.update(model_system)
+    return TriplesResult(
+        path=path, triples=tuple(triples), segment_scores=segment_scores, scores=system, model_metrics=runs
+    )

@@ -231,16 +231,19 @@ class ReferenceInfo:
 
 
 @dataclass(frozen=True)
-class CometRun:
-    """What the COMET stage of a run did, for the report and the CLI's notice.
+class ModelMetricRun:
+    """What the model-metric stage did for one model metric (``metric``: its registered name), for the
+    report and the CLI's notice.
 
     ``status`` is ``computed`` or ``not computed`` (then ``reason`` says why in one line: no model
-    offline, comet not installed...). ``signatures`` maps ``comet`` (reference-based) and/or
-    ``comet-qe`` (reference-free) to the model's signature; ``models`` maps the same keys to the model
+    offline, comet not installed...). ``mode`` is what was scored: ``pairs``, ``abstract`` or ``rows``
+    (a triples file). ``signatures`` maps each score key (for COMET ``comet``, reference-based, and/or
+    ``comet-qe``, reference-free) to its model's signature; ``models`` maps the same keys to the model
     names. ``segments``/``computed``/``cached``/``cropped`` count segment scores; ``notices`` are
     one-line warnings (cache trouble) worth showing.
     """
 
+    metric: str
     status: str
     reason: str | None = None
     mode: str = "pairs"
@@ -254,23 +257,39 @@ class CometRun:
 
     @property
     def computed_ok(self) -> bool:
-        """Whether COMET scores were produced."""
+        """Whether the metric's scores were produced."""
         return self.status == "computed"
 
 
+class _ModelMetricRuns:
+    """Lookup of a result's ``model_metrics`` (one :class:`ModelMetricRun` per model metric the run used)."""
+
+    model_metrics: tuple[ModelMetricRun, ...]
+
+    def model_run(self, name: str) -> ModelMetricRun | None:
+        """What the stage did for model metric ``name`` (``None``: the run did not ask for it)."""
+        return next((m for m in self.model_metrics if m.metric == name), None)
+
+    @property
+    def comet(self) -> ModelMetricRun | None:
+        """The COMET run (``None``: no COMET model was asked for), for the CLI's notice."""
+        return self.model_run("comet")
+
+
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(_ModelMetricRuns):
     """Everything one ``evalkit score`` run produced, before it is rendered.
 
     ``references`` describes the reference set used (``None``: no references directory was found);
-    ``comet`` what the COMET stage did (``None``: no COMET model was asked for).
+    ``model_metrics`` what the model-metric stage did, one record per model metric the run asked for
+    (COMET, say), in the order they ran.
     """
 
     issues: tuple[IssueResult, ...]
     errors: tuple[InputProblem, ...]
     skipped: tuple[Skipped, ...] = ()
     references: ReferenceInfo | None = None
-    comet: CometRun | None = None
+    model_metrics: tuple[ModelMetricRun, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -288,11 +307,11 @@ class Triple:
 
 
 @dataclass(frozen=True)
-class TriplesResult:
+class TriplesResult(_ModelMetricRuns):
     """The scores of a triples file: per row (parallel to ``triples``) and over the whole file."""
 
     path: str
     triples: tuple[Triple, ...]
     segment_scores: tuple[Mapping[str, float], ...]
     scores: Mapping[str, CorpusScore] = field(default_factory=dict)
-    comet: CometRun | None = None
+    model_metrics: tuple[ModelMetricRun, ...] = ()

@@ -8,8 +8,8 @@
   statistics (exactly sacrebleu's ``corpus_score`` on the same text), with a paired-bootstrap confidence
   interval (:mod:`evalkit.metrics.bootstrap`).
 
-Entries without a reference get no reference-based scores. COMET, which needs sources and a model, runs
-as a stage of its own after all issues (:mod:`evalkit.metrics.comet_run`).
+Entries without a reference get no reference-based scores. Model metrics (COMET), which need sources and
+a model, run as a stage of their own after all issues (:mod:`evalkit.metrics.model_stage`).
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from evalkit.metrics.base import METRICS, Metric
+from evalkit.metrics.base import METRICS, ReferenceMetric
 from evalkit.metrics.bootstrap import BootstrapSettings, bootstrap_intervals
 from evalkit.records import CorpusScore, IssueResult
 
 if TYPE_CHECKING:
     from evalkit.config import Config, SacrebleuSettings
     from evalkit.references import ReferenceSet
-
 
 
 def default_metric_names() -> tuple[str, ...]:
@@ -59,7 +58,7 @@ class ReferenceScorer:
 
         load_metrics()
         names = tuple(metrics) if metrics is not None else default_metric_names()
-        self.metrics: dict[str, Metric] = {name: METRICS.get(name)(settings) for name in names}  # type: ignore[call-arg]
+        self.metrics: dict[str, ReferenceMetric] = {name: METRICS.get(name)(settings) for name in names}  # type: ignore[call-arg]
         self.bootstrap = bootstrap or BootstrapSettings()
 
     @classmethod

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from typing import Iterator, Mapping, Sequence
 
-from evalkit.metrics.base import Metric
+from evalkit.metrics.base import ReferenceMetric
 from evalkit.metrics.sentences import align_to_reference, split_sentences
 from evalkit.records import Pair
 
 
 def pair_scores(
-    translation: str, pairs: Sequence[Pair], references: Sequence[str], metrics: Mapping[str, Metric]
+    translation: str, pairs: Sequence[Pair], references: Sequence[str], metrics: Mapping[str, ReferenceMetric]
 ) -> tuple[Mapping[str, float], ...]:
     """``{metric: value}`` per pair (``{}`` for a pair without Chinese); see the module docstring.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
 
-from evalkit.metrics.base import Metric, Score, register_metric
+from evalkit.metrics.base import ReferenceMetric, Score, register_metric
 from evalkit.memo import text_cache
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def sum_rows(rows: Sequence[Sequence[float]]) -> list[float]:
     return [sum(column) for column in zip(*rows)]
 
 
-class _SacreBleuMetric(Metric):
+class _SacreBleuMetric(ReferenceMetric):
     """Shared plumbing: build the sacrebleu metric objects once, keep their signatures with every score.
 
     ``_metric`` computes system scores; ``_sentence`` segment scores (the same object unless a

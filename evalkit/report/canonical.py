@@ -30,12 +30,12 @@ def build_report(run: RunResult, config: Config, *, with_issues: bool = True) ->
         "tool": {"name": "evalkit", "version": __version__},
         "config": {
             **config.to_dict(),
-            "comet": {**config.comet.to_dict(), **comet_run_dict(run)},
+            **model_metric_sections(run, config),
             "checks": [c.name for c in active_checks(config)],
             "references": _references(run),
             "metrics": {
                 **metrics_config(config.metrics, run.issues if run.references is not None else None),
-                **comet_metrics_config(run),
+                **model_metrics_config(run),
             },
             "bootstrap": BootstrapSettings(samples=config.bootstrap).to_dict(),
         },
@@ -160,31 +160,41 @@ def metrics_config(names: tuple[str, ...] | None, scored: Any) -> dict[str, Any]
     return out
 
 
-def comet_run_dict(run: Any) -> dict[str, Any]:
-    """What the COMET stage did, for ``config.comet`` (``status: "off"`` when no model was asked for).
+def model_metric_sections(run: Any, config: Config) -> dict[str, Any]:
+    """One ``config`` section per registered model metric: its settings and what the stage did for it.
 
-    Cache hits are left out on purpose: they differ between a first run and a re-run, and the report
-    must be byte-identical for the same input and configuration.
+    ``run`` is a :class:`RunResult` or a triples result (anything with ``model_run(name)``). A metric the
+    run did not ask for says ``status: "off"``. Cache hits are left out on purpose: they differ between
+    a first run and a re-run, and the report must be byte-identical for the same input and configuration.
     """
-    info = run.comet
-    if info is None:
-        return {"status": "off"}
-    return {
-        "status": info.status,
-        "reason": info.reason,
-        "mode": info.mode,
-        "resolved": dict(sorted(info.models.items())),
-        "segments": info.segments,
-        "cropped": info.cropped,
-    }
+    from evalkit.metrics.base import model_metric_classes
+
+    sections: dict[str, Any] = {}
+    for cls in model_metric_classes():
+        info = run.model_run(cls.name)
+        status = {"status": "off"} if info is None else {
+            "status": info.status,
+            "reason": info.reason,
+            "mode": info.mode,
+            "resolved": dict(sorted(info.models.items())),
+            "segments": info.segments,
+            "cropped": info.cropped,
+        }
+        sections[cls.name] = {**cls.settings_from(config).to_dict(), **status}
+    return sections
 
 
-def comet_metrics_config(run: Any) -> dict[str, Any]:
-    """``config.metrics`` entries of ``comet`` / ``comet-qe``: direction and model signature."""
-    info = run.comet
-    if info is None or not info.computed_ok:
-        return {}
-    return {key: {"higher_is_better": True, "signature": sig} for key, sig in sorted(info.signatures.items())}
+def model_metrics_config(run: Any) -> dict[str, Any]:
+    """``config.metrics`` entries of the model metrics that produced scores: per score key (``comet``,
+    ``comet-qe``, ...) its direction and model signature."""
+    from evalkit.metrics import METRICS
+
+    out: dict[str, Any] = {}
+    for info in run.model_metrics:
+        if info.computed_ok:
+            higher = METRICS.get(info.metric).higher_is_better
+            out.update({key: {"higher_is_better": higher, "signature": sig} for key, sig in sorted(info.signatures.items())})
+    return out
 
 
 def _one_signature(signatures: Any) -> str | None:

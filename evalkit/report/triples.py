@@ -26,14 +26,14 @@ SCHEMA = "evalkit.triples/1"
 def build_triples_report(result: TriplesResult, config: Config) -> dict[str, Any]:
     """The triples report as plain data, keys in the documented order."""
     from evalkit.metrics.bootstrap import BootstrapSettings
-    from evalkit.report.canonical import comet_metrics_config, comet_run_dict, corpus_score_dict, metrics_config
+    from evalkit.report.canonical import corpus_score_dict, metrics_config, model_metric_sections, model_metrics_config
 
     return {
         "schema": SCHEMA,
         "tool": {"name": "evalkit", "version": __version__},
         "config": {
-            "metrics": {**metrics_config(config.metrics, [result]), **comet_metrics_config(result)},
-            "comet": {**config.comet.to_dict(), **comet_run_dict(result)},
+            "metrics": {**metrics_config(config.metrics, [result]), **model_metrics_config(result)},
+            **model_metric_sections(result, config),
             "bootstrap": BootstrapSettings(samples=config.bootstrap).to_dict(),
         },
         "summary": {

@@ -336,9 +336,9 @@ def test_one_model_load_per_process_and_duplicates_scored_once(tiny_comet, monke
 def test_long_runs_predict_in_chunks_and_an_interrupted_run_keeps_its_finished_chunks(tiny_comet, monkeypatch):
     from comet.models.base import CometModel
 
-    import evalkit.metrics.comet as comet_module
+    import evalkit.metrics.comet.scorer as scorer_module
 
-    monkeypatch.setattr(comet_module, "PREDICT_CHUNK", 8)
+    monkeypatch.setattr(scorer_module, "PREDICT_CHUNK", 8)
     calls: list[int] = []
     original = CometModel.predict
 
