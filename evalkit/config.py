@@ -671,3 +671,99 @@ def _where_sub(where: str, key: str) -> str:
 
 def _at(where: str, message: str) -> str:
     return f"{where}: {message}" if where else message
+
+
+# --- from the command line -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfigFlags:
+    """The command-line flags of ``evalkit score`` and ``evalkit gate`` that shape a :class:`Config`.
+
+    Each field holds a flag's value as given, ``None`` (or empty, or ``False``) when the flag was not
+    given, so the configuration file's value stands. ``paths`` are the digest inputs, where the file is
+    searched from; ``triples`` is ``score --triples FILE``. The sacrebleu fields are named as in
+    :class:`SacrebleuSettings`; ``severity`` holds ``CODE=LEVEL`` items as typed.
+    """
+
+    paths: Sequence[str] = ()
+    triples: str | None = None
+    config_file: str | None = None
+    no_config: bool = False
+    references: str | None = None
+    no_references: bool = False
+    disable: Sequence[str] = ()
+    severity: Sequence[str] = ()
+    max_file_size: str | None = None
+    no_align: bool = False
+    metrics: Sequence[str] | None = None
+    bootstrap: int | None = None
+    comet_models: Sequence[str] | None = None
+    no_comet: bool = False
+    require_comet: bool = False
+    comet_mode: str | None = None
+    comet_precision: str | None = None
+    comet_device: str | None = None
+    comet_batch_size: int | None = None
+    comet_cache: bool | None = None
+    offline: bool = False
+    bleu_tokenize: str | None = None
+    bleu_lowercase: bool | None = None
+    chrf_word_order: int | None = None
+    chrf_lowercase: bool | None = None
+    ter_normalized: bool | None = None
+    ter_asian_support: bool | None = None
+    ter_case_sensitive: bool | None = None
+    ter_no_punct: bool | None = None
+
+    def check(self) -> "ConfigFlags":
+        """Raise :class:`ConfigError` for flags that contradict each other (before anything is read); return ``self``."""
+        if self.config_file is not None and self.no_config:
+            raise ConfigError("--config and --no-config cannot be used together")
+        if self.triples is not None and self.paths:
+            raise ConfigError("give either digest paths or --triples FILE, not both")
+        if self.references is not None and self.no_references:
+            raise ConfigError("--references and --no-references cannot be used together")
+        if self.triples is not None and self.references is not None:
+            raise ConfigError("--triples FILE holds its own references; --references does not apply")
+        return self
+
+
+def config_from_flags(flags: ConfigFlags) -> Config:
+    """The :class:`Config` of a run: the configuration file (``--config``, or the one found from the first
+    input, or none with ``--no-config``) with the flags applied on top, as :meth:`Config.with_overrides` says."""
+    flags.check()
+    start = [flags.triples] if flags.triples is not None else list(flags.paths) or ["."]
+    if flags.no_config:
+        base = Config()
+    else:
+        base = load_config(flags.config_file) if flags.config_file else discover_config(start)
+    return base.with_overrides(
+        disable=flags.disable,
+        severity=dict(_severity_override(item) for item in flags.severity),
+        max_file_size=None if flags.max_file_size is None else parse_size(flags.max_file_size, "--max-file-size"),
+        align=False if flags.no_align else None,
+        references=flags.references,
+        use_references=False if flags.no_references else None,
+        metrics=flags.metrics,
+        bootstrap=flags.bootstrap,
+        comet={
+            "models": () if flags.no_comet else flags.comet_models,
+            "require": False if flags.no_comet else True if flags.require_comet else None,
+            "mode": flags.comet_mode,
+            "precision": flags.comet_precision,
+            "device": flags.comet_device,
+            "batch_size": flags.comet_batch_size,
+            "cache": flags.comet_cache,
+            "download": False if flags.offline else None,
+        },
+        sacrebleu={key: getattr(flags, key) for key in SACREBLEU_KEYS},
+    )
+
+
+def _severity_override(item: str) -> tuple[str, Severity]:
+    """``(code, severity)`` from one ``--severity CODE=LEVEL``."""
+    code, sep, level = item.partition("=")
+    if not sep or not code.strip():
+        raise ConfigError(f"--severity expects CODE=LEVEL, got {item!r}")
+    return code.strip(), parse_severity(level)

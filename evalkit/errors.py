@@ -1,6 +1,6 @@
 """Typed errors raised by the library.
 
-The library never exits the process; :mod:`evalkit.cli` turns these into messages and exit codes
+The library never exits the process; :func:`evalkit.cli.exits.user_errors` turns these into messages and exit codes
 (0 success, 1 gate failed, 2 usage, config or input error).
 """
 

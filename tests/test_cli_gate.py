@@ -43,7 +43,7 @@ def gate(*args: str, env: dict[str, str] | None = None, input: str | None = None
 def test_help():
     result = runner.invoke(app, ["gate", "--help"])
     assert result.exit_code == 0 and "Usage:" in result.stdout
-    for option in ("--baseline", "--record", "--waivers", "--junit", "--sarif", "--report", "--github"):
+    for option in ("--baseline", "--record", "--waivers", "--junit", "--sarif", "--output", "--github"):
         assert option in result.stdout
     assert "gate" in runner.invoke(app, ["--help"]).stdout
 

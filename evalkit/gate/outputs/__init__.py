@@ -9,3 +9,30 @@
 Digest text is untrusted: every renderer escapes it for its format (:mod:`evalkit.text.safe` holds the shared helpers),
 so a title holding ``::error::``, a newline or ``<script>`` stays text.
 """
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from evalkit.registry import Registry, import_submodules
+
+#: The file formats of the gate report, by name (``json``, ``junit``, ``sarif``, ``markdown``): one module
+#: each here, registering a :class:`GateFormat`. ``evalkit gate`` writes each through :func:`render_gate`.
+GATE_FORMATS: Registry[type["GateFormat"]] = Registry("gate format")
+
+
+class GateFormat:
+    """One file rendering of the gate report (``evalkit.gate/1``)."""
+
+    name: ClassVar[str]
+
+    def render(self, report: dict[str, Any], outcome: Any = None) -> str:
+        """The file's text; ``outcome`` is the :class:`~evalkit.gate.run.GateRun` where known (JUnit takes the
+        run's start and duration from it)."""
+        raise NotImplementedError
+
+
+def render_gate(report: dict[str, Any], name: str, outcome: Any = None) -> str:
+    """``report`` rendered by the gate format registered as ``name``."""
+    import_submodules(__name__, __path__)
+    return GATE_FORMATS.get(name)().render(report, outcome)

@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
+from evalkit.gate.outputs import GATE_FORMATS, GateFormat
 from evalkit.text.safe import display_path, xml_text
 from evalkit.text.chars import fit
 
@@ -121,3 +122,14 @@ def _element(parent: ET.Element, tag: str, **attributes: str) -> ET.Element:
 def _waived_line(reason: dict[str, Any]) -> str:
     w = reason["waiver"]
     return f"waived until {w['expires']}: {reason['code']}: {reason['message']} ({w['reason']})"
+
+
+@GATE_FORMATS.register
+class JunitGateFormat(GateFormat):
+    """``--junit FILE``: :func:`render_junit`, timed from the run where it is known."""
+
+    name = "junit"
+
+    def render(self, report: dict[str, Any], outcome: Any = None) -> str:
+        timing = RunTime(outcome.started, outcome.seconds) if outcome is not None and outcome.started else None
+        return render_junit(report, timing)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from evalkit.gate.outputs import GATE_FORMATS, GateFormat
 from evalkit.gate.outputs.github import workspace_path
 from evalkit.text.chars import fit
 from evalkit.text.safe import json_text
@@ -199,3 +200,13 @@ def _markdown(text: str) -> str:
     from evalkit.text.safe import markdown_text
 
     return "\n\n".join(markdown_text(p, limit=4000) for p in text.split("\n\n"))
+
+
+@GATE_FORMATS.register
+class SarifGateFormat(GateFormat):
+    """``--sarif FILE``: :func:`render_sarif`."""
+
+    name = "sarif"
+
+    def render(self, report: dict[str, Any], outcome: Any = None) -> str:
+        return render_sarif(report)

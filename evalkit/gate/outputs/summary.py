@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from evalkit.gate.outputs import GATE_FORMATS, GateFormat
 from evalkit.text.safe import display_path
 from evalkit.text.safe import markdown_text as md
 
@@ -170,3 +171,13 @@ def _fmt(value: float | None, rate: bool, signed: bool = False) -> str:
 def _path(path: str) -> str:
     """A file name in the summary: shown with its control characters escaped, then as Markdown text."""
     return md(display_path(path))
+
+
+@GATE_FORMATS.register
+class MarkdownGateFormat(GateFormat):
+    """``--summary FILE`` and the GitHub step summary: :func:`render_summary`."""
+
+    name = "markdown"
+
+    def render(self, report: dict[str, Any], outcome: Any = None) -> str:
+        return render_summary(report)
