@@ -202,12 +202,18 @@ class Config:
             names |= {code, code.split(".", 1)[0]}
         return not (names & self.disable)
 
+    def severity_of(self, code: str) -> Severity | None:
+        """The severity the configuration gives ``code``: its own entry in ``severity``, else its category's
+        (``leak = "error"``), else ``None`` (the code keeps its declared severity)."""
+        found = self.severity.get(code)
+        return found if found is not None else self.severity.get(code.split(".", 1)[0])
+
     def options_for(self, check_name: str) -> dict[str, Any]:
         """The effective options of a check: its class's ``options`` defaults, updated by the file's table."""
         from evalkit.checks import CHECKS, load_checks
 
         load_checks()
-        defaults = getattr(CHECKS.get(check_name), "options", None) or {}
+        defaults = CHECKS.get(check_name).options
         return copy.deepcopy({**defaults, **self.check_options.get(check_name, {})})
 
     def with_overrides(
@@ -510,9 +516,10 @@ def _validate_names(
     for name in sorted(disable):
         if name not in known:
             raise UnknownNameError(_at(where, unknown_name_message("check or code", name, sorted(known))))
+    categories = {c.split(".", 1)[0] for c in codes}
     for code in sorted(severity):
-        if code not in codes:
-            message = unknown_name_message("finding code", code, sorted(codes))
+        if code not in codes and code not in categories:
+            message = unknown_name_message("finding code or category", code, sorted(set(codes) | categories))
             raise UnknownNameError(_at(severity_where or where, message))
 
 
@@ -548,7 +555,7 @@ def _check_tables(checks: Mapping[str, Any], where: str) -> dict[str, dict[str, 
 
 
 def _validate_check_options(check_name: str, options: Mapping[str, Any], *, where: str) -> None:
-    """The check must exist; if its class declares ``options``, names and value types must match them."""
+    """The check must exist, and every option must be one its class declares (``options``), of the same kind."""
     from evalkit.checks import CHECKS, load_checks
 
     load_checks()
@@ -556,13 +563,14 @@ def _validate_check_options(check_name: str, options: Mapping[str, Any], *, wher
         cls = CHECKS.get(check_name)
     except UnknownNameError as exc:
         raise UnknownNameError(_at(where, str(exc))) from None
-    declared = getattr(cls, "options", None)
+    declared = cls.options
     for key, value in options.items():
         if not _plain(value):
             kinds = "a string, number, boolean, array or table"
             raise ConfigError(_at(where, f"option {key!r} must be {kinds}, got {_describe(value)}"))
-        if declared is None:
-            continue
+        if not declared:
+            # An option the check does not declare would be accepted and then ignored: say so instead.
+            raise UnknownNameError(_at(where, f"check {check_name!r} takes no options, got {key!r}"))
         if key not in declared:
             raise UnknownNameError(_at(where, unknown_name_message(f"option of {check_name}", key, sorted(declared))))
         if not _same_kind(declared[key], value):

@@ -201,9 +201,14 @@ def _score_task(task: tuple[str, bool]) -> FileOutcome:
 
 
 def active_checks(config: Config) -> list[Check]:
-    """Instances of every registered check the configuration leaves enabled, in name order."""
+    """Instances of every registered check the configuration leaves enabled, in name order, each with its
+    effective options (:meth:`~evalkit.config.Config.options_for`)."""
     load_checks()
-    return [cls() for cls in CHECKS if config.is_enabled(cls.name) and (config.align or not cls.needs_alignment)]
+    return [
+        cls(config.options_for(cls.name))
+        for cls in CHECKS
+        if config.is_enabled(cls.name) and (config.align or not cls.needs_alignment)
+    ]
 
 
 def check_issue(issue: Issue, checks: list[Check], config: Config) -> tuple[IssueResult, list[InputProblem]]:
@@ -232,13 +237,15 @@ def check_issue(issue: Issue, checks: list[Check], config: Config) -> tuple[Issu
 
 
 def _finalise(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
-    """Drop disabled codes, apply severity overrides, sort by line then code for stable output."""
+    """Drop disabled codes, apply severity overrides (a code's, else its category's), sort by line then code
+    for stable output."""
     out = []
     for f in findings:
         if not config.is_enabled(f.code, f.code):
             continue
-        if f.code in config.severity:
-            f = replace(f, severity=config.severity[f.code])
+        override = config.severity_of(f.code)
+        if override is not None:
+            f = replace(f, severity=override)
         out.append(f)
     return tuple(sorted(out, key=lambda f: (f.line or 0, f.code, f.message)))
 

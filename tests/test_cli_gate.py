@@ -89,7 +89,7 @@ def test_a_bad_policy_names_file_table_and_key(work):
 
 
 def test_the_policy_comes_from_the_configuration(work):
-    (work / "evalkit.toml").write_text('[gate]\nignore = ["untranslated"]\n', encoding="utf-8")
+    (work / "evalkit.toml").write_text('[severity]\nuntranslated = "warning"\n', encoding="utf-8")
     assert gate(NAME).exit_code == 0
     assert gate(NAME, "--no-config").exit_code == 1
     (work / "ci.toml").write_text("[gate.issue]\nmax_failing_share = 0.5\n", encoding="utf-8")

@@ -319,19 +319,26 @@ def test_invalid_toml_names_the_file_and_line(repo: Path) -> None:
 
 def test_reserved_keys_are_stored(repo: Path) -> None:
     (repo / "pyproject.toml").write_text(
-        '[tool.evalkit]\nreferences = "refs/"\n\n[tool.evalkit.gate]\nmax_errors = 0\nfail_on = ["error"]\n',
+        '[tool.evalkit]\nreferences = "refs/"\n\n[tool.evalkit.gate]\nmax_errors = 0\nmissing_metric = "fail"\n',
         encoding="utf-8",
     )
     config = load_config("pyproject.toml")
     assert config.references == "refs/"
-    assert config.gate == {"max_errors": 0, "fail_on": ["error"]}
+    assert config.gate == {"max_errors": 0, "missing_metric": "fail"}
     assert config.source == "pyproject.toml"
 
 
-def test_check_tables_dotted_or_quoted(repo: Path) -> None:
-    (repo / "a.toml").write_text("[checks.truncation.source]\nx = 1\n", encoding="utf-8")
-    (repo / "b.toml").write_text('[checks."truncation.source"]\nx = 1\n', encoding="utf-8")
-    assert load_config("a.toml").check_options == load_config("b.toml").check_options == {"truncation.source": {"x": 1}}
+def test_check_tables_dotted_or_quoted(repo: Path, declared_options: type) -> None:
+    (repo / "a.toml").write_text("[checks.truncation.source]\nratio = 1\n", encoding="utf-8")
+    (repo / "b.toml").write_text('[checks."truncation.source"]\nratio = 1\n', encoding="utf-8")
+    assert load_config("a.toml").check_options == load_config("b.toml").check_options == {"truncation.source": {"ratio": 1}}
+
+
+def test_an_option_of_a_check_that_declares_none_is_refused(repo: Path) -> None:
+    """Accepted and then ignored would be worse than refused."""
+    (repo / "evalkit.toml").write_text("[checks.truncation.source]\nx = 1\n", encoding="utf-8")
+    with pytest.raises(UnknownNameError, match="'truncation.source' takes no options, got 'x'"):
+        load_config("evalkit.toml")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Mapping
 
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 from evalkit.registry import Registry
@@ -25,6 +25,11 @@ class Check:
     :meth:`check_entry` (called once per entry) and/or :meth:`check_issue` (once per file).
     ``needs_reference``/``needs_model``/``needs_alignment`` tell the pipeline what a check requires
     (``needs_alignment``: the sentence aligner or its bilingual lexicon, skipped by ``--no-align``).
+
+    ``options`` on the class declares the options a check takes, with their defaults (the configuration
+    validates names and value kinds against it). An instance's ``options`` are the effective ones: the
+    defaults updated by ``[checks.<name>]`` of the configuration, as the pipeline passes them in. A
+    subclass with its own ``__init__`` takes ``options`` and hands it on to this one.
     """
 
     name: ClassVar[str]
@@ -32,6 +37,10 @@ class Check:
     needs_reference: ClassVar[bool] = False
     needs_model: ClassVar[bool] = False
     needs_alignment: ClassVar[bool] = False
+    options: Mapping[str, Any] = {}
+
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        self.options = {**type(self).options, **(options or {})}
 
     def check_entry(self, entry: Entry, issue: Issue) -> Iterable[Finding]:
         """Findings for one entry; the default has none."""

@@ -115,7 +115,7 @@ class Leak(Check):
     name = "leak"
     codes = (
         CodeSpec("leak.metadata", Severity.WARNING, "RSS metadata (arXiv ID, 公告类型/Announce Type, 摘要：) inside the translation"),
-        CodeSpec("leak.translator-note", Severity.ERROR, "a translator's meta-comment such as （摘要截断） or （注：…） inside the translation"),
+        CodeSpec("leak.translator-note", Severity.WARNING, "a translator's meta-comment such as （摘要截断） or （注：…） inside the translation"),
         CodeSpec("leak.label", Severity.WARNING, "a stray field label such as translated_abstract:, tldr: or a trailing 摘要。"),
     )
 

@@ -135,9 +135,8 @@ def gate(
 ) -> None:
     """Gate digests in CI: score them as evalkit score does, then apply the configuration's gate policy.
 
-    An entry fails on an error finding in the policy's categories (by default alignment, encoding,
-    language, numbers, structure, summary, title, translation, truncation, untranslated) or on a score
-    beyond a threshold; an issue fails when too many entries fail (by default any), on issue-level
+    An entry fails on an error finding (the entries evalkit score marks as failing; a code's severity is
+    set in the [severity] table) or on a score beyond a threshold; an issue fails when too many entries fail (by default any), on issue-level
     limits, or on a significant regression against the history (--baseline N). Waivers turn listed
     failures into recorded passes until they expire. See docs/gate.md.
 

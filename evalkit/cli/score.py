@@ -79,7 +79,7 @@ def score(
     ] = None,
     severity: Annotated[
         Optional[list[str]],
-        typer.Option("--severity", metavar="CODE=LEVEL", help="Override a code's severity: CODE=info|warning|error (repeatable)."),
+        typer.Option("--severity", metavar="CODE=LEVEL", help="Override the severity of a code or a whole category: CODE=info|warning|error (repeatable). An entry fails when it has an error."),
     ] = None,
     max_file_size: Annotated[
         Optional[str],

@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 from evalkit.gate.evaluate import EntryVerdict, GateResult, IssueVerdict, Reason, evaluate
-from evalkit.gate.policy import DEFAULT_FAIL_ON, GatePolicy, policy_from_config, policy_from_mapping
+from evalkit.gate.policy import GatePolicy, policy_from_config, policy_from_mapping
 from evalkit.gate.run import GateOptions, GateRun, run_gate
 from evalkit.gate.waivers import Waiver, WaiverFileError, WaiverSet, load_waivers
 
 __all__ = [
-    "DEFAULT_FAIL_ON",
     "EntryVerdict",
     "GateOptions",
     "GatePolicy",

@@ -7,20 +7,22 @@ validates it. Every key has a default, so a repository without any configuration
 
 The defaults, stated once:
 
-- an entry **fails** when it has an ``error`` finding in one of :data:`DEFAULT_FAIL_ON`; there are no score
-  thresholds (no COMET or chrF value is calibrated for every model and reference set);
+- an entry **fails** when it has an ``error`` finding: the same meaning of "fail" as the statuses of
+  ``evalkit score``, the HTML and Markdown reports and the index. What is an error is each code's declared
+  severity (``evalkit list checks``), changed by the configuration's ``[severity]`` table, which ``score``
+  and ``gate`` read alike. There are no score thresholds by default (no COMET or chrF value is calibrated
+  for every model and reference set);
 - an issue **fails** when any of its entries fails (``max_failing_share = 0``) or a file-level error
-  finding of those categories is present;
+  finding is present;
 - a metric that could not be computed is **skipped** (``missing_metric = "skip"``), and the gate says so;
 - regressions are tested only when asked (``--baseline N`` or ``regression.baseline``).
 
-Three categories are left out of the default set on purpose, after measuring the real corpus (see
-``docs/gate.md``): ``coverage`` (an alignment heuristic; 90% of its errors sit in abstracts the
-generator cut, where the aligner is least sure), ``terminology`` (it enforces the repository's own
-glossary, a choice each repository makes), and ``leak`` (every error-level leak in the corpus is a
-translator's note about the generator's own 1,000-character cut of the English, such as ``（原文截断）``:
-a fact about the generator, not something a digest's maintainer can fix per entry). Add them to
-``fail_on`` to gate on them.
+Three categories have no error-level code by default, after measuring the real corpus (see
+``docs/gate.md``): ``coverage`` (an alignment heuristic; 90% of its errors sat in abstracts the generator
+cut, where the aligner is least sure), ``terminology`` (it enforces the repository's own glossary, a choice
+each repository makes), and ``leak`` (every error-level leak in the corpus was a translator's note about
+the generator's own 1,000-character cut of the English, such as ``（原文截断）``). Raise a code to
+``"error"`` in ``[severity]`` to gate on it.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from evalkit.config import flatten_dotted
 from evalkit.errors import ConfigError, UnknownNameError
@@ -41,19 +43,8 @@ from evalkit.registry import unknown_name_message
 if TYPE_CHECKING:
     from evalkit.config import Config
 
-#: Categories whose error findings fail an entry when the configuration does not say otherwise.
-DEFAULT_FAIL_ON = (
-    "alignment",
-    "encoding",
-    "language",
-    "numbers",
-    "structure",
-    "summary",
-    "title",
-    "translation",
-    "truncation",
-    "untranslated",
-)
+#: Keys of earlier versions that chose which errors fail, and what replaces them: one severity per code.
+_REMOVED_KEYS = ("fail_on", "ignore", "fail_severity")
 #: What to do when a threshold names a metric that was not computed for an entry or issue.
 MISSING_METRIC_ACTIONS = ("skip", "fail")
 #: The regression figure that is not a metric: the share of entries the policy fails.
@@ -68,7 +59,7 @@ DEFAULT_WAIVERS = "evalkit-waivers.toml"
 #: "fail"``; ``issue.*``: issue-level limits; ``regression.<figure>``: a significant drop against history.
 GATE_CODE_PREFIXES = ("score", "issue", "regression")
 
-_TOP_KEYS = ("fail_on", "ignore", "fail_severity", "missing_metric", "waivers", "history", "entry", "issue", "regression")
+_TOP_KEYS = ("missing_metric", "waivers", "history", "entry", "issue", "regression")
 _ENTRY_KEYS = ("min", "max")
 _ISSUE_KEYS = ("max_failing_share", "min", "max", "max_findings")
 _REGRESSION_KEYS = ("baseline", "same_series", "confidence", "samples", "seed", "min_entries", "min_drop")
@@ -135,15 +126,12 @@ class RegressionPolicy:
 class GatePolicy:
     """A validated gate policy (defaults: see the module docstring).
 
-    ``fail_on``/``ignore`` hold categories (``numbers``) or codes (``numbers.changed``): a finding fails its
-    entry when its severity is at least ``fail_severity``, it matches ``fail_on`` and it does not match
-    ``ignore``. ``waivers`` and ``history`` are paths as written in the file (resolve them with
-    :func:`resolve_path`); ``source`` is the configuration file they are relative to.
+    A finding fails its entry (or, file-level, its issue) exactly when it is an error, as everywhere else;
+    the policy holds what is policy beyond that: score thresholds, the failing share, finding limits,
+    regression testing and waivers. ``waivers`` and ``history`` are paths as written in the file (resolve
+    them with :func:`resolve_path`); ``source`` is the configuration file they are relative to.
     """
 
-    fail_on: tuple[str, ...] = DEFAULT_FAIL_ON
-    ignore: tuple[str, ...] = ()
-    fail_severity: Severity = Severity.ERROR
     missing_metric: str = "skip"
     entry: Thresholds = field(default_factory=Thresholds)
     issue: Thresholds = field(default_factory=Thresholds)
@@ -155,17 +143,13 @@ class GatePolicy:
     source: str | None = None
 
     def fails_on(self, code: str, severity: Severity) -> bool:
-        """Whether a finding with ``code`` and ``severity`` fails its entry (or, file-level, its issue)."""
-        if severity.rank < self.fail_severity.rank:
-            return False
-        return _matches(code, self.fail_on) and not _matches(code, self.ignore)
+        """Whether a finding with ``code`` and ``severity`` (after the configuration's overrides) fails its
+        entry, or, file-level, its issue: exactly when it is an error."""
+        return severity is Severity.ERROR
 
     def to_dict(self) -> dict[str, Any]:
         """The effective policy as it goes into the gate report and the step summary."""
         return {
-            "fail_on": list(self.fail_on),
-            "ignore": list(self.ignore),
-            "fail_severity": self.fail_severity.value,
             "missing_metric": self.missing_metric,
             "entry": self.entry.to_dict(),
             "issue": {
@@ -186,10 +170,6 @@ class GatePolicy:
 def matches_code(code: str, pattern: str) -> bool:
     """Whether ``code`` is ``pattern`` or lies in the category (or code prefix) ``pattern`` names."""
     return code == pattern or code.startswith(pattern + ".")
-
-
-def _matches(code: str, patterns: Iterable[str]) -> bool:
-    return any(matches_code(code, p) for p in patterns)
 
 
 def resolve_path(value: str, source: str | None) -> str:
@@ -217,12 +197,16 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
     table = "tool.evalkit.gate" if source is not None and os.path.basename(source) == "pyproject.toml" else "gate"
     where = _where(source, table)
     nested = {"entry": _ENTRY_KEYS, "issue": _ISSUE_KEYS, "regression": _REGRESSION_KEYS}
+    for key in _REMOVED_KEYS:
+        if key in data:
+            raise ConfigError(
+                f"{where}: {key!r} is no longer a gate setting: an entry fails when it has an error finding, in"
+                " the gate and in every report alike; set the severity of a code or category in the [severity]"
+                ' table instead (e.g. "leak.translator-note" = "error" to gate on it, "numbers.magnitude" ='
+                ' "warning" to stop gating on it)'
+            )
     _known_keys(data, _TOP_KEYS, where, nested=nested, table=table)
 
-    known_codes = _finding_names()
-    fail_on = _names(data, "fail_on", where, known_codes, default=DEFAULT_FAIL_ON)
-    ignore = _names(data, "ignore", where, known_codes, default=())
-    fail_severity = _choice(data, "fail_severity", where, ("warning", "error"), "error")
     missing_metric = _choice(data, "missing_metric", where, MISSING_METRIC_ACTIONS, "skip")
     waivers = _optional_path(data, "waivers", where)
     history = _optional_path(data, "history", where)
@@ -239,13 +223,10 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
     share = _number(issue_table, "max_failing_share", issue_where, 0.0)
     if not 0.0 <= share <= 1.0:
         raise ConfigError(f"{issue_where}: 'max_failing_share' must be a share between 0 and 1 (0.05 = 5%), got {share!r}")
-    max_findings = _count_table(issue_table, "max_findings", _where(source, f"{table}.issue.max_findings"), known_codes)
+    max_findings = _count_table(issue_table, "max_findings", _where(source, f"{table}.issue.max_findings"), _finding_names())
 
     regression = _regression(_subtable(data, "regression", where), _where(source, f"{table}.regression"))
     return GatePolicy(
-        fail_on=fail_on,
-        ignore=ignore,
-        fail_severity=Severity(fail_severity),
         missing_metric=missing_metric,
         entry=entry,
         issue=issue,
@@ -368,18 +349,6 @@ def is_known_code(code: str) -> bool:
 def _is_metric(name: str) -> bool:
     names = known_metric_names()
     return name in names or name.split("-", 1)[0] in names
-
-
-def _names(data: Mapping[str, Any], key: str, where: str, known: list[str], *, default: tuple[str, ...]) -> tuple[str, ...]:
-    if key not in data:
-        return default
-    raw = data[key]
-    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        raise ConfigError(f"{where}: {key!r} must be an array of categories or codes, got {_describe(raw)}")
-    for name in raw:
-        if name not in known:
-            raise UnknownNameError(f"{where}: {key!r}: {unknown_name_message('category or code', name, known)}")
-    return tuple(dict.fromkeys(raw))
 
 
 def _count_table(data: Mapping[str, Any], key: str, where: str, known: list[str]) -> dict[str, int]:

@@ -14,7 +14,9 @@ Two families share :class:`Metric` (name, direction, what it needs, how its syst
 
 Either way :mod:`evalkit.metrics.bootstrap` resamples the rows for the confidence intervals. A metric
 that does not need a reference (``needs_reference = False``, e.g. COMET-QE) may score entries that
-have none.
+have none. Every metric declares on its class whether it runs by default (``default``: a new metric is
+opt-in, it runs only when named with ``--metric`` or configured), its direction (``higher_is_better``)
+and how many decimals reports show (``precision``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ class Metric(abc.ABC):
     ``needs_reference`` says whether it requires references; ``needs_model`` whether it loads a neural
     model (and so may be unavailable offline: such a metric is a :class:`ModelMetric`);
     ``aggregation`` how the system score is formed from segments (see the module docstring);
-    ``default`` false keeps a metric out of the default selection.
+    ``default`` whether it runs without being named (false unless a metric says otherwise, so adding a
+    metric never changes existing runs); ``precision`` the decimals shown for its scores.
     """
 
     name: ClassVar[str]
@@ -55,7 +58,13 @@ class Metric(abc.ABC):
     needs_reference: ClassVar[bool] = True
     needs_model: ClassVar[bool] = False
     aggregation: ClassVar[str] = "statistics"
-    default: ClassVar[bool] = True
+    default: ClassVar[bool] = False
+    precision: ClassVar[int] = 2
+
+    @classmethod
+    def reported_names(cls) -> tuple[str, ...]:
+        """The names this metric's scores appear under in reports (a model metric's ``score_keys``)."""
+        return getattr(cls, "score_keys", None) or (cls.name,)
 
     @abc.abstractmethod
     def score_from_statistics(self, stats: Sequence[float]) -> float:
@@ -198,3 +207,15 @@ def model_metric_classes() -> list[type[ModelMetric]]:
 
 METRICS: Registry[type[Metric]] = Registry("metric")
 register_metric = METRICS.register
+
+
+def display_precision(score_name: str) -> int:
+    """Decimals to show for a score reported as ``score_name``: its metric's ``precision`` (2 for a name
+    no registered metric reports, e.g. from a report written by another version)."""
+    from evalkit.metrics import load_metrics
+
+    load_metrics()
+    for metric in METRICS:
+        if score_name in metric.reported_names():
+            return metric.precision
+    return Metric.precision

@@ -35,6 +35,8 @@ class _SacreBleuMetric(ReferenceMetric):
     subclass needs a different setting at segment level, as BLEU does).
     """
 
+    default = True  # BLEU, chrF, chrF++ and TER run wherever references exist (ter-aligned opts out)
+
     def _make(self) -> Any:
         raise NotImplementedError
 

@@ -133,6 +133,8 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
     columns = score_columns(report)
     if not columns:
         return []
+    from evalkit.metrics.base import display_precision
+
     metrics = report["config"].get("metrics", {})
     s = report["summary"]
     refs = report["config"].get("references") or {}
@@ -152,7 +154,7 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
         scores = m.get("scores", {})
         if not scores:
             continue
-        cells = [format_score(scores[n]) if n in scores else "" for n in columns]
+        cells = [format_score(scores[n], display_precision(n)) if n in scores else "" for n in columns]
         out.append(f"| {_path(issue['path'])} | {m.get('with_references', 0)}/{m['entries']} | " + " | ".join(cells) + " |")
     boot = report["config"].get("bootstrap", {})
     out += [""]

@@ -16,8 +16,6 @@ from evalkit.text.safe import display_path, guard_lines, one_line
 MAX_LISTED = 15
 #: Width of the table when the output is not a terminal.
 PIPE_WIDTH = 120
-#: COMET scores live on a 0–1 scale: two decimals would hide most differences.
-COMET_DIGITS = 3
 
 
 def render_table(report: dict[str, Any], stream: TextIO) -> None:
@@ -95,6 +93,7 @@ def _print_scores(report: dict[str, Any], console: Any) -> None:
     from rich.table import Table
 
     from evalkit.report.markdown import format_score, score_columns
+    from evalkit.metrics.base import display_precision
 
     columns = score_columns(report)
     not_computed = report["config"].get("comet", {}).get("status") == "not computed"
@@ -115,7 +114,7 @@ def _print_scores(report: dict[str, Any], console: Any) -> None:
         scores = m.get("scores", {})
         if scores or not_computed:
             cells = [
-                format_score(scores[n], COMET_DIGITS if n.startswith("comet") else 2) if n in scores
+                format_score(scores[n], display_precision(n)) if n in scores
                 else "not computed" if not_computed and n == "comet" else ""
                 for n in columns
             ]

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from evalkit.config import Config
+from evalkit.errors import ConfigError
 from evalkit.gate.evaluate import entry_fails, evaluate, issue_scores
 from evalkit.gate.facts import EntryFacts, IssueFacts
 from evalkit.gate.policy import policy_from_mapping
@@ -28,6 +29,13 @@ def scored(tmp_path_factory) -> RunResult:
     entries[1] = with_defect(entries[1], "number")  # 2401.10002: ref 4
     path = write_digest(folder, NAME, entries)
     return score([str(path)], Config(use_references=False))
+
+
+@pytest.fixture(scope="module")
+def downgraded(scored, tmp_path_factory) -> RunResult:
+    """The same issue scored with ``[severity]`` making its two defects warnings: nothing fails on findings."""
+    severity = {"numbers.changed": Severity.WARNING, "untranslated": Severity.WARNING}
+    return score([scored.issues[0].issue.path], Config(use_references=False, severity=severity))
 
 
 def with_scores(run: RunResult, values: dict[int, dict[str, float | None]], system: dict[str, float] | None = None) -> RunResult:
@@ -55,12 +63,23 @@ def test_failing_share_tolerance(scored):
     assert not evaluate(scored, policy_from_mapping({"issue": {"max_failing_share": 0.39}}), today=TODAY).passed
 
 
-def test_ignore_and_fail_on(scored):
-    policy = policy_from_mapping({"ignore": ["numbers.changed", "untranslated"]})
-    assert evaluate(scored, policy, today=TODAY).passed
-    policy = policy_from_mapping({"fail_on": ["numbers"]})
-    issue = evaluate(scored, policy, today=TODAY).issues[0]
+def test_an_entry_fails_exactly_on_its_errors_after_the_configured_severities(scored, downgraded):
+    """One meaning of fail: the configuration's severities decide, in the gate as in score's statuses."""
+    from evalkit.report.canonical import entry_status
+
+    assert evaluate(downgraded, policy_from_mapping({}), today=TODAY).passed
+    for run in (scored, downgraded):
+        issue = evaluate(run, policy_from_mapping({}), today=TODAY).issues[0]
+        assert [e.status == "fail" for e in issue.entries] == [entry_status(e.findings) == "fail" for e in run.issues[0].entries]
+    only_numbers = score([scored.issues[0].issue.path], Config(use_references=False, severity={"untranslated": Severity.INFO}))
+    issue = evaluate(only_numbers, policy_from_mapping({}), today=TODAY).issues[0]
     assert [e.status for e in issue.entries] == ["pass", "pass", "pass", "fail", "pass"]
+
+
+@pytest.mark.parametrize("key", ["fail_on", "ignore", "fail_severity"])
+def test_the_removed_keys_say_what_replaces_them(key):
+    with pytest.raises(ConfigError, match=rf"'{key}' is no longer a gate setting: .*\[severity\]"):
+        policy_from_mapping({key: ["numbers"]})
 
 
 def test_waivers_turn_failures_into_recorded_passes(scored):
@@ -100,9 +119,9 @@ def test_issue_waiver_covers_every_entry_and_issue_reasons(scored):
     assert result.passed  # the one failing entry is tolerated by the waived failing share
 
 
-def test_entry_score_thresholds_and_missing_metrics(scored):
-    clean = policy_from_mapping({"fail_on": ["structure"]})  # only the thresholds matter here
-    run = with_scores(scored, {1: {"comet": 0.5}, 2: {"comet": 0.9}, 3: {"comet": None}})
+def test_entry_score_thresholds_and_missing_metrics(downgraded):
+    clean = policy_from_mapping({})  # only the thresholds matter here: no finding is an error
+    run = with_scores(downgraded, {1: {"comet": 0.5}, 2: {"comet": 0.9}, 3: {"comet": None}})
     policy = replace(clean, entry=policy_from_mapping({"entry": {"min": {"comet": 0.6}}}).entry)
     issue = evaluate(run, policy, today=TODAY).issues[0]
     assert [e.status for e in issue.entries] == ["fail", "pass", "pass", "pass", "pass"]
@@ -116,8 +135,9 @@ def test_entry_score_thresholds_and_missing_metrics(scored):
     assert "not computed" in issue.entries[2].reasons[0].message
 
 
-def test_issue_score_thresholds(scored):
-    base = policy_from_mapping({"fail_on": ["structure"], "issue": {"min": {"chrf": 50, "comet": 0.8}}})
+def test_issue_score_thresholds(downgraded):
+    scored = downgraded
+    base = policy_from_mapping({"issue": {"min": {"chrf": 50, "comet": 0.8}}})
     run = with_scores(scored, {1: {"comet": 0.7}, 2: {"comet": 0.9}, 3: {"comet": 0.7}}, system={"chrf": 45.0})
     issue = evaluate(run, base, today=TODAY).issues[0]
     codes = sorted(r.code for r in issue.reasons)
@@ -133,17 +153,17 @@ def test_issue_score_thresholds(scored):
     assert sorted(r.code for r in issue.reasons) == ["issue.score.chrf", "issue.score.comet"]
 
 
-def test_max_findings_per_category(scored):
-    policy = policy_from_mapping({"fail_on": ["structure"], "issue": {"max_findings": {"numbers": 0, "untranslated": 1}}})
-    issue = evaluate(scored, policy, today=TODAY).issues[0]
+def test_max_findings_per_category(downgraded):
+    policy = policy_from_mapping({"issue": {"max_findings": {"numbers": 0, "untranslated": 1}}})
+    issue = evaluate(downgraded, policy, today=TODAY).issues[0]
     assert [r.code for r in issue.reasons] == ["issue.findings.numbers"]
     assert "1 numbers findings" in issue.reasons[0].message
 
 
-def test_file_level_findings_fail_the_issue(scored):
+def test_file_level_findings_fail_the_issue(downgraded):
     finding = Finding("structure.duplicate-ref", Severity.ERROR, "two entries share [^3]", line=40)
-    run = replace(scored, issues=(replace(scored.issues[0], findings=(finding,)),))
-    issue = evaluate(run, policy_from_mapping({"ignore": ["numbers", "untranslated"]}), today=TODAY).issues[0]
+    run = replace(downgraded, issues=(replace(downgraded.issues[0], findings=(finding,)),))
+    issue = evaluate(run, policy_from_mapping({}), today=TODAY).issues[0]
     assert [(r.code, r.line) for r in issue.reasons] == [("structure.duplicate-ref", 40)]
     assert not issue.passed
 
@@ -151,7 +171,7 @@ def test_file_level_findings_fail_the_issue(scored):
 def test_entry_fails_on_stored_facts():
     policy = policy_from_mapping({"entry": {"min": {"chrf": 40}}})
     assert entry_fails(policy, EntryFacts(1, "2401.00001", (("translation.empty", Severity.ERROR),)))
-    assert not entry_fails(policy, EntryFacts(1, "2401.00001", (("coverage.omission", Severity.ERROR),)))
+    assert not entry_fails(policy, EntryFacts(1, "2401.00001", (("translation.empty", Severity.WARNING),)))
     assert entry_fails(policy, EntryFacts(1, "2401.00001", (), {"chrf": 39.0}))
     assert not entry_fails(policy, EntryFacts(1, "2401.00001", (), {}))  # skipped, not failed
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.checks.terminology.acronyms import dropped_acronyms
@@ -22,7 +22,7 @@ class Terminology(Check):
     codes = (
         CodeSpec(
             "terminology.forbidden",
-            Severity.ERROR,
+            Severity.WARNING,
             "the Chinese renders a term of the English in a way the glossary forbids",
         ),
         CodeSpec(
@@ -45,7 +45,8 @@ class Terminology(Check):
     #: Entries are republished verbatim in many digests: results are kept for this many text pairs.
     CACHE_SIZE = 16384
 
-    def __init__(self) -> None:
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
+        super().__init__(options)
         self.glossary = GlossaryIndex(load_glossary())
         self._cache: dict[tuple[str, str, bool], tuple[RawFinding, ...]] = {}
 

@@ -63,9 +63,7 @@ def render_summary(report: dict[str, Any]) -> str:
 
 
 def _policy_line(policy: dict[str, Any]) -> str:
-    parts = [f"an entry fails on {policy['fail_severity']} findings in {', '.join(policy['fail_on'])}"]
-    if policy["ignore"]:
-        parts.append(f"except {', '.join(policy['ignore'])}")
+    parts = ["an entry fails on any error finding"]
     limits = [f"{m} < {v:g}" for m, v in policy["entry"]["min"].items()] + [f"{m} > {v:g}" for m, v in policy["entry"]["max"].items()]
     if limits:
         parts.append(f"or on {', '.join(limits)} (not computed: {policy['missing_metric']})")

@@ -28,6 +28,7 @@ class Comet(ModelMetric):
     name = "comet"
     needs_reference = False  # with a QE model it needs only sources and translations
     score_keys = ("comet", "comet-qe")  # with a reference, and reference-free
+    precision = 3  # scores live on a 0-1 scale: two decimals would hide most differences
 
     def __init__(self, models: Sequence[str | os.PathLike[str]] = (), **options: Any) -> None:
         self.reference_scorer: CometScorer | None = None
