@@ -21,7 +21,16 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Order for sorting and thresholds: info < warning < error."""
-        return {"info": 0, "warning": 1, "error": 2}[self.value]
+        return _SEVERITY_ORDER.index(self.value)
+
+    @staticmethod
+    def rank_of(name: str | None) -> int:
+        """The rank of a severity written in a report (``"error"``); 0 for anything else."""
+        return _SEVERITY_ORDER.index(name) if name in _SEVERITY_ORDER else 0
+
+
+#: Severities from the mildest: the one home of their order.
+_SEVERITY_ORDER = ("info", "warning", "error")
 
 
 @dataclass(frozen=True)

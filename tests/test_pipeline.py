@@ -163,7 +163,7 @@ def test_severity_override():
 def test_unknown_names_are_refused_with_a_suggestion():
     with pytest.raises(UnknownNameError, match="did you mean 'truncation.source'"):
         score([fixture_path("v1_s1.md")], Config(disable=frozenset({"truncation.sorce"})))
-    with pytest.raises(UnknownNameError, match="unknown finding code 'structure.refs'"):
+    with pytest.raises(UnknownNameError, match="unknown finding code or category 'structure.refs'"):
         score([fixture_path("v1_s1.md")], Config(severity={"structure.refs": Severity.ERROR}))
     with pytest.raises(ConfigError, match="max_file_size"):
         Config(max_file_size=0).validate()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from evalkit.checks.base import Check, CodeSpec, register_check
@@ -21,5 +22,6 @@ class FileFormat(Check):
     )
 
     def check_issue(self, issue: Issue) -> Iterable[Finding]:
+        # The declarations above are the one home of these codes' severities: the parser's own are not used.
         declared = {spec.code for spec in self.codes}
-        return [f for f in issue.findings if f.code in declared]
+        return [replace(f, severity=self.spec(f.code).severity) for f in issue.findings if f.code in declared]

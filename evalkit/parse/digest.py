@@ -292,5 +292,5 @@ def _quote(line: str, width: int = 60) -> str:
 
 
 def _file_finding(code: str, message: str, line: int) -> Finding:
-    severity = Severity.INFO if code in ("structure.bom", "structure.line-endings") else Severity.WARNING
-    return Finding(code=code, severity=severity, message=message, line=line, evidence=Evidence())
+    """A fact about the file; the ``structure.format`` check reports it with its declared severity."""
+    return Finding(code=code, severity=Severity.INFO, message=message, line=line, evidence=Evidence())

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from evalkit.records import Severity
 from evalkit.text.safe import display_path, markdown_code, markdown_text
 
 #: Worst entries listed per issue; the JSON has them all.
@@ -15,7 +16,6 @@ MAX_CHARS = 60_000
 #: Issues in the headline table, worst first when there are more; the JSON has them all.
 MAX_TABLE_ISSUES = 40
 _STATUS = {"fail": "❌ fail", "warn": "⚠️ warn", "pass": "✅ pass"}
-_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 def render_markdown(report: dict[str, Any], *, max_chars: int = MAX_CHARS) -> str:
@@ -102,12 +102,12 @@ def _codes_overall(issues: list[dict[str, Any]]) -> list[str]:
                 continue
             count[f["code"]] += 1
             seen.add(f["code"])
-            if _RANK[f["severity"]] > _RANK.get(worst.get(f["code"], "info"), 0):
+            if Severity.rank_of(f["severity"]) > Severity.rank_of(worst.get(f["code"])):
                 worst[f["code"]] = f["severity"]
         touched.update(seen)
     if not count:
         return []
-    rows = sorted(count, key=lambda c: (-_RANK[worst[c]], -count[c], c))
+    rows = sorted(count, key=lambda c: (-Severity.rank_of(worst[c]), -count[c], c))
     out = ["## Findings by code", "", "| code | severity | findings | issues |", "|---|---|---:|---:|"]
     out += [f"| `{markdown_code(c)}` | {worst[c]} | {count[c]} | {touched[c]} |" for c in rows]
     out.append("")
@@ -188,7 +188,7 @@ def _issue_section(issue: dict[str, Any]) -> list[str]:
     ]
     if codes:
         out += ["| code | severity | count |", "|---|---|---:|"]
-        out += [f"| `{markdown_code(code)}` | {sev} | {n} |" for (code, sev), n in sorted(codes.items(), key=lambda kv: (-_RANK[kv[0][1]], -kv[1], kv[0]))]
+        out += [f"| `{markdown_code(code)}` | {sev} | {n} |" for (code, sev), n in sorted(codes.items(), key=lambda kv: (-Severity.rank_of(kv[0][1]), -kv[1], kv[0]))]
         out.append("")
     worst = sorted(entries, key=lambda e: (-_weight(e), e["ref"]))[:WORST_ENTRIES]
     if worst:
@@ -196,7 +196,7 @@ def _issue_section(issue: dict[str, Any]) -> list[str]:
         out += ["Worst entries" + (f" ({len(worst)} of {len(entries)}):" if more_entries else ":"), ""]
         for e in worst:
             findings = sorted(
-                (f for f in e["findings"] if f["severity"] != "info"), key=lambda f: (-_RANK[f["severity"]], f["line"] or 0)
+                (f for f in e["findings"] if f["severity"] != "info"), key=lambda f: (-Severity.rank_of(f["severity"]), f["line"] or 0)
             )
             first = findings[0] if findings else None
             detail = f" — `{markdown_code(first['code'])}` line {first['line']}: {_text(_strip_ref(first['message'], e['ref']))}" if first else ""

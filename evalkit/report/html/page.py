@@ -15,9 +15,9 @@ from typing import Any, Mapping, Sequence
 
 from evalkit.report.html import charts
 from evalkit.report.html.assets import format_number, json_for_script, render_page
+from evalkit.records import Severity
 from evalkit.text.chars import fit
 
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 STATUS_RANK = {"pass": 0, "warn": 1, "fail": 2}
 #: The entry texts a drill-down shows; finding spans point into them.
 TEXT_FIELDS = ("title_en", "title_zh", "summary_zh", "abstract_en", "abstract_zh")
@@ -100,7 +100,7 @@ def strip_ref(message: str, ref: Any) -> str:
 
 def worst_first(findings: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Findings ordered most severe first, then by line."""
-    return sorted(findings, key=lambda f: (-SEVERITY_RANK.get(f.get("severity", ""), 0), f.get("line") or 0))
+    return sorted(findings, key=lambda f: (-Severity.rank_of(f.get("severity")), f.get("line") or 0))
 
 
 @dataclass(frozen=True)
@@ -260,15 +260,15 @@ def code_rows(issue: Mapping[str, Any]) -> list[CodeRow]:
         for f in e.get("findings", []):
             count[f["code"]] += 1
             seen.add(f["code"])
-            if SEVERITY_RANK.get(f.get("severity"), 0) >= SEVERITY_RANK.get(worst.get(f["code"], "info"), 0):
+            if Severity.rank_of(f.get("severity")) >= Severity.rank_of(worst.get(f["code"])):
                 worst[f["code"]] = f.get("severity", "info")
         entries.update(seen)
     for f in issue.get("findings", []):
         count[f["code"]] += 1
-        if SEVERITY_RANK.get(f.get("severity"), 0) >= SEVERITY_RANK.get(worst.get(f["code"], "info"), 0):
+        if Severity.rank_of(f.get("severity")) >= Severity.rank_of(worst.get(f["code"])):
             worst[f["code"]] = f.get("severity", "info")
     rows = [CodeRow(c, c.split(".", 1)[0], worst[c], n, entries[c]) for c, n in count.items()]
-    return sorted(rows, key=lambda r: (-SEVERITY_RANK.get(r.severity, 0), -r.count, r.code))
+    return sorted(rows, key=lambda r: (-Severity.rank_of(r.severity), -r.count, r.code))
 
 
 def category_chart(summary: Mapping[str, Any]) -> charts.BarChart | None:
