@@ -350,20 +350,20 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
 
     Every message names ``source`` and the table, and unknown keys come with a "did you mean".
     """
-    where = _where(source, table)
+    where = table_location(source, table)
     _reject_unknown_keys(data, KNOWN_KEYS, "key", where)
 
     disable = data.get("disable", [])
     if not isinstance(disable, list) or not all(isinstance(item, str) for item in disable):
-        raise ConfigError(f"{where}: 'disable' must be an array of strings, got {_describe(disable)}")
+        raise ConfigError(f"{where}: 'disable' must be an array of strings, got {describe_value(disable)}")
 
     severity_table = _table(data, "severity", where)
-    severity_where = _where(source, _subtable(table, "severity"))
+    severity_where = table_location(source, _subtable(table, "severity"))
     severity: dict[str, Severity] = {}
     for code, level in flatten_dotted(severity_table).items():
         if not isinstance(level, str):
             raise ConfigError(
-                f'{severity_where}: {code!r} must be "info", "warning" or "error", got {_describe(level)}'
+                f'{severity_where}: {code!r} must be "info", "warning" or "error", got {describe_value(level)}'
             )
         try:
             severity[code] = parse_severity(level)
@@ -379,23 +379,23 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
             max_file_size = parse_size(raw, f"{where}: 'max_file_size'")
         else:
             raise ConfigError(
-                f"{where}: 'max_file_size' must be a number of bytes or a string such as \"20MB\", got {_describe(raw)}"
+                f"{where}: 'max_file_size' must be a number of bytes or a string such as \"20MB\", got {describe_value(raw)}"
             )
         if max_file_size <= 0:
             raise ConfigError(f"{where}: 'max_file_size' must be a positive number of bytes, got {raw!r}")
 
     align = data.get("align", True)
     if not isinstance(align, bool):
-        raise ConfigError(f"{where}: 'align' must be true or false, got {_describe(align)}")
+        raise ConfigError(f"{where}: 'align' must be true or false, got {describe_value(align)}")
 
     references = data.get("references")
     if references is not None and not isinstance(references, str):
-        raise ConfigError(f"{where}: 'references' must be a path (a string), got {_describe(references)}")
+        raise ConfigError(f"{where}: 'references' must be a path (a string), got {describe_value(references)}")
 
     gate = _table(data, "gate", where)
-    comet = _comet_settings(_table(data, "comet", where), source, _where(source, _subtable(table, "comet")))
-    sacrebleu = _sacrebleu_settings(_table(data, "metrics", where), _where(source, _subtable(table, "metrics")))
-    check_options = _check_tables(_table(data, "checks", where), _where(source, _subtable(table, "checks")))
+    comet = _comet_settings(_table(data, "comet", where), source, table_location(source, _subtable(table, "comet")))
+    sacrebleu = _sacrebleu_settings(_table(data, "metrics", where), table_location(source, _subtable(table, "metrics")))
+    check_options = _check_tables(_table(data, "checks", where), table_location(source, _subtable(table, "checks")))
 
     _validate_names(frozenset(disable), severity, where=where, severity_where=severity_where)
     return Config(
@@ -422,7 +422,7 @@ def _sacrebleu_settings(table: Mapping[str, Any], where: str) -> SacrebleuSettin
         if item.name in table:
             value, kind = table[item.name], type(getattr(defaults, item.name))
             if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                raise ConfigError(f"{where}: {item.name!r} must be {_describe(kind(), article=True)}, got {_describe(value)}")
+                raise ConfigError(f"{where}: {item.name!r} must be {describe_value(kind(), article=True)}, got {describe_value(value)}")
     try:
         return SacrebleuSettings(**table).validate()
     except ConfigError as exc:
@@ -436,7 +436,7 @@ def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) ->
     if isinstance(models, str):
         models = [models]
     if not isinstance(models, list) or not all(isinstance(m, str) and m for m in models):
-        raise ConfigError(f"{where}: 'models' must be an array of model names or paths, got {_describe(models)}")
+        raise ConfigError(f"{where}: 'models' must be an array of model names or paths, got {describe_value(models)}")
     base = os.path.dirname(source) if source else ""
 
     def located(spec: str) -> str:
@@ -454,7 +454,7 @@ def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) ->
             continue
         value = table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ConfigError(f"{where}: {key!r} must be {_describe(kind(), article=True)}, got {_describe(value)}")
+            raise ConfigError(f"{where}: {key!r} must be {describe_value(kind(), article=True)}, got {describe_value(value)}")
         values[key] = value
     if "cache_dir" in values and base and not os.path.isabs(os.path.expanduser(values["cache_dir"])):
         values["cache_dir"] = os.path.join(base, values["cache_dir"])
@@ -485,7 +485,7 @@ def _pyproject_table(data: Mapping[str, Any], path: str) -> Mapping[str, Any] | 
         return None
     table = tool["evalkit"]
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [{PYPROJECT_TABLE}] must be a table, got {_describe(table)}")
+        raise ConfigError(f"{path}: [{PYPROJECT_TABLE}] must be a table, got {describe_value(table)}")
     return table
 
 
@@ -540,7 +540,7 @@ def _check_tables(checks: Mapping[str, Any], where: str) -> dict[str, dict[str, 
             name = f"{prefix}{key}"
             if name in CHECKS:
                 if not isinstance(value, dict):
-                    raise ConfigError(f"{where}: options of check {name!r} must be a table, got {_describe(value)}")
+                    raise ConfigError(f"{where}: options of check {name!r} must be a table, got {describe_value(value)}")
                 if name in found:
                     raise ConfigError(f"{where}: check {name!r} is configured twice")
                 _validate_check_options(name, value, where=_where_sub(where, name))
@@ -567,7 +567,7 @@ def _validate_check_options(check_name: str, options: Mapping[str, Any], *, wher
     for key, value in options.items():
         if not _plain(value):
             kinds = "a string, number, boolean, array or table"
-            raise ConfigError(_at(where, f"option {key!r} must be {kinds}, got {_describe(value)}"))
+            raise ConfigError(_at(where, f"option {key!r} must be {kinds}, got {describe_value(value)}"))
         if not declared:
             # An option the check does not declare would be accepted and then ignored: say so instead.
             raise UnknownNameError(_at(where, f"check {check_name!r} takes no options, got {key!r}"))
@@ -575,7 +575,7 @@ def _validate_check_options(check_name: str, options: Mapping[str, Any], *, wher
             raise UnknownNameError(_at(where, unknown_name_message(f"option of {check_name}", key, sorted(declared))))
         if not _same_kind(declared[key], value):
             raise ConfigError(
-                _at(where, f"option {key!r} must be {_describe(declared[key], article=True)}, got {_describe(value)}")
+                _at(where, f"option {key!r} must be {describe_value(declared[key], article=True)}, got {describe_value(value)}")
             )
 
 
@@ -588,7 +588,7 @@ def _reject_unknown_keys(data: Mapping[str, Any], known: Sequence[str], kind: st
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: {key!r} must be a table, got {_describe(value)}")
+        raise ConfigError(f"{where}: {key!r} must be a table, got {describe_value(value)}")
     return value
 
 
@@ -630,8 +630,9 @@ def _same_kind(default: Any, value: Any) -> bool:
     return isinstance(value, type(default))
 
 
-def _describe(value: Any, article: bool = False) -> str:
-    """``a string 'x'`` / ``an array`` ...: what a wrong value is, for messages."""
+def describe_value(value: Any, article: bool = False) -> str:
+    """``a string 'x'`` / ``an array`` ...: what a wrong value is, for the messages of every TOML table
+    evalkit reads (configuration, gate policy)."""
     if isinstance(value, bool):
         kind = "a boolean"
     elif isinstance(value, int):
@@ -659,8 +660,9 @@ def _sorted_dict(value: Any) -> Any:
     return value
 
 
-def _where(source: str | None, table: str) -> str:
-    """``pyproject.toml [tool.evalkit.severity]`` / ``evalkit.toml`` / ``evalkit.toml [severity]``."""
+def table_location(source: str | None, table: str) -> str:
+    """``pyproject.toml [tool.evalkit.severity]`` / ``evalkit.toml`` / ``evalkit.toml [severity]``: where a
+    message points."""
     shown = source or "configuration"
     return f"{shown} [{table}]" if table else shown
 

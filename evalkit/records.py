@@ -33,6 +33,19 @@ class Severity(str, Enum):
 _SEVERITY_ORDER = ("info", "warning", "error")
 
 
+#: Entry fields as messages name them: the one home of these words.
+FIELD_LABELS = {
+    "title_zh": "Chinese title",
+    "summary_zh": "Chinese summary",
+    "abstract_zh": "Chinese abstract",
+    "title_en": "English title",
+    "abstract_en": "English abstract",
+    "link": "link",
+}
+#: The translated fields, in the order checks visit them.
+CHINESE_FIELDS = ("title_zh", "summary_zh", "abstract_zh")
+
+
 @dataclass(frozen=True)
 class TableRow:
     """One row of the summary table at the top of a digest."""

@@ -22,7 +22,7 @@ import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
 
 from evalkit.checks.base import Check, CodeSpec, register_check
-from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.records import FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import clip
 
 #: Fields checked, Chinese first; ``(name, is_source)``. The English fields are inputs, not
@@ -35,13 +35,7 @@ FIELDS = (
     ("abstract_en", True),
 )
 #: Field names as messages say them.
-LABELS = {
-    "title_zh": "Chinese title",
-    "summary_zh": "Chinese summary",
-    "abstract_zh": "Chinese abstract",
-    "title_en": "English title",
-    "abstract_en": "English abstract",
-}
+LABELS = FIELD_LABELS
 
 #: cp1252's characters for the bytes 0x80-0x9F, which UTF-8 continuation bytes often become.
 _CP1252 = (

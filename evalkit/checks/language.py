@@ -17,11 +17,11 @@ import re
 from typing import Iterable, Iterator
 
 from evalkit.checks.base import Check, CodeSpec, register_check
-from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.records import CHINESE_FIELDS, FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import clip
 
 #: Fields checked, with the words used in messages.
-FIELDS = {"title_zh": "Chinese title", "summary_zh": "Chinese summary", "abstract_zh": "Chinese abstract"}
+FIELDS = {field: FIELD_LABELS[field] for field in CHINESE_FIELDS}
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Scripts that do not belong in a Chinese translation, by the language they suggest. Greek is not

@@ -21,11 +21,11 @@ import re
 from typing import Iterable, Iterator
 
 from evalkit.checks.base import Check, CodeSpec, register_check
-from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.records import CHINESE_FIELDS, FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import clip
 
 #: The Chinese fields, with the words used in messages.
-FIELDS = {"title_zh": "Chinese title", "summary_zh": "Chinese summary", "abstract_zh": "Chinese abstract"}
+FIELDS = {field: FIELD_LABELS[field] for field in CHINESE_FIELDS}
 
 _ID = r"arXiv\s*[:：]?\s*\d{4}\.\d{4,5}(?:v\d+)?"
 #: The label of the announce type as the model renders it: ``Announce Type``, ``公告类型``,

@@ -5,17 +5,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from evalkit.checks.base import Check, CodeSpec, register_check
-from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.records import FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 
 #: Fields every entry must fill, with the words used in messages. The Chinese abstract has its own
 #: check (``translation.empty``), so does the summary (``summary.empty``); the English summary is empty
 #: by design (a generator key typo).
-REQUIRED = {
-    "title_zh": "Chinese title",
-    "title_en": "English title",
-    "link": "link",
-    "abstract_en": "English abstract",
-}
+REQUIRED = {field: FIELD_LABELS[field] for field in ("title_zh", "title_en", "link", "abstract_en")}
 
 
 @register_check

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from evalkit.checks.base import Check, CodeSpec, register_check
-from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.records import CHINESE_FIELDS, FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import clip
 
 #: Fewest words in a run of Latin script for it to count as prose.
@@ -59,7 +59,7 @@ FUNCTION_WORDS = frozenset(
 )
 
 #: The Chinese fields checked, with the words used in messages.
-LABELS = {"title_zh": "Chinese title", "summary_zh": "Chinese summary", "abstract_zh": "Chinese abstract"}
+LABELS = {field: FIELD_LABELS[field] for field in CHINESE_FIELDS}
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Letters of scripts the ``language`` check owns: Cyrillic, Hebrew, Arabic, Devanagari, Thai,

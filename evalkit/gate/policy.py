@@ -34,7 +34,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from evalkit.config import flatten_dotted
+from evalkit.config import describe_value, flatten_dotted, table_location
 from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.limits import MAX_BOOTSTRAP
 from evalkit.records import Severity
@@ -195,7 +195,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
     metric names come with a "did you mean".
     """
     table = "tool.evalkit.gate" if source is not None and os.path.basename(source) == "pyproject.toml" else "gate"
-    where = _where(source, table)
+    where = table_location(source, table)
     nested = {"entry": _ENTRY_KEYS, "issue": _ISSUE_KEYS, "regression": _REGRESSION_KEYS}
     for key in _REMOVED_KEYS:
         if key in data:
@@ -212,20 +212,20 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
     history = _optional_path(data, "history", where)
 
     entry_table = _subtable(data, "entry", where)
-    entry_where = _where(source, f"{table}.entry")
+    entry_where = table_location(source, f"{table}.entry")
     _known_keys(entry_table, _ENTRY_KEYS, entry_where)
     entry = _thresholds(entry_table, entry_where)
 
     issue_table = _subtable(data, "issue", where)
-    issue_where = _where(source, f"{table}.issue")
+    issue_where = table_location(source, f"{table}.issue")
     _known_keys(issue_table, _ISSUE_KEYS, issue_where)
     issue = _thresholds(issue_table, issue_where)
     share = _number(issue_table, "max_failing_share", issue_where, 0.0)
     if not 0.0 <= share <= 1.0:
         raise ConfigError(f"{issue_where}: 'max_failing_share' must be a share between 0 and 1 (0.05 = 5%), got {share!r}")
-    max_findings = _count_table(issue_table, "max_findings", _where(source, f"{table}.issue.max_findings"), _finding_names())
+    max_findings = _count_table(issue_table, "max_findings", table_location(source, f"{table}.issue.max_findings"), _finding_names())
 
-    regression = _regression(_subtable(data, "regression", where), _where(source, f"{table}.regression"))
+    regression = _regression(_subtable(data, "regression", where), table_location(source, f"{table}.regression"))
     return GatePolicy(
         missing_metric=missing_metric,
         entry=entry,
@@ -245,7 +245,7 @@ def _regression(data: Mapping[str, Any], where: str) -> RegressionPolicy:
     baseline = _integer(data, "baseline", where, defaults.baseline, minimum=0)
     same_series = data.get("same_series", defaults.same_series)
     if not isinstance(same_series, bool):
-        raise ConfigError(f"{where}: 'same_series' must be true or false, got {_describe(same_series)}")
+        raise ConfigError(f"{where}: 'same_series' must be true or false, got {describe_value(same_series)}")
     confidence = _number(data, "confidence", where, defaults.confidence)
     if not 0.5 <= confidence < 1.0:
         raise ConfigError(f"{where}: 'confidence' must be at least 0.5 and below 1 (0.99 = 99%), got {confidence!r}")
@@ -255,12 +255,12 @@ def _regression(data: Mapping[str, Any], where: str) -> RegressionPolicy:
     min_drop = dict(defaults.min_drop)
     raw = data.get("min_drop", {})
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: 'min_drop' must be a table of figure = number, got {_describe(raw)}")
+        raise ConfigError(f"{where}: 'min_drop' must be a table of figure = number, got {describe_value(raw)}")
     for name, value in raw.items():
         if name != FAILURE_RATE:
             _check_metric(name, f"{where} 'min_drop'", extra=(FAILURE_RATE,))
         if not _is_number(value) or value < 0:
-            raise ConfigError(f"{where}: min_drop {name!r} must be a number of at least 0, got {_describe(value)}")
+            raise ConfigError(f"{where}: min_drop {name!r} must be a number of at least 0, got {describe_value(value)}")
         min_drop[name] = float(value)
     return RegressionPolicy(
         baseline=baseline,
@@ -278,12 +278,12 @@ def _thresholds(data: Mapping[str, Any], where: str) -> Thresholds:
     for key in ("min", "max"):
         raw = data.get(key, {})
         if not isinstance(raw, dict):
-            raise ConfigError(f"{where}: {key!r} must be a table of metric = number, e.g. {{ chrf = 40 }}, got {_describe(raw)}")
+            raise ConfigError(f"{where}: {key!r} must be a table of metric = number, e.g. {{ chrf = 40 }}, got {describe_value(raw)}")
         found: dict[str, float] = {}
         for name, value in raw.items():
             _check_metric(name, f"{where} {key!r}")
             if not _is_number(value):
-                raise ConfigError(f"{where}: {key} {name!r} must be a number, got {_describe(value)}")
+                raise ConfigError(f"{where}: {key} {name!r} must be a number, got {describe_value(value)}")
             found[name] = float(value)
         limits[key] = found
     return Thresholds(min=limits["min"], max=limits["max"])
@@ -354,13 +354,13 @@ def _is_metric(name: str) -> bool:
 def _count_table(data: Mapping[str, Any], key: str, where: str, known: list[str]) -> dict[str, int]:
     raw = data.get(key, {})
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: must be a table of category or code = number, got {_describe(raw)}")
+        raise ConfigError(f"{where}: must be a table of category or code = number, got {describe_value(raw)}")
     found: dict[str, int] = {}
     for name, value in flatten_dotted(raw).items():
         if name not in known:
             raise UnknownNameError(f"{where}: {unknown_name_message('category or code', name, known)}")
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{where}: {name!r} must be a whole number of findings (0 or more), got {_describe(value)}")
+            raise ConfigError(f"{where}: {name!r} must be a whole number of findings (0 or more), got {describe_value(value)}")
         found[name] = value
     return found
 
@@ -369,28 +369,28 @@ def _choice(data: Mapping[str, Any], key: str, where: str, allowed: tuple[str, .
     value = data.get(key, default)
     if value not in allowed:
         options = " or ".join(f'"{a}"' for a in allowed)
-        raise ConfigError(f"{where}: {key!r} must be {options}, got {_describe(value)}")
+        raise ConfigError(f"{where}: {key!r} must be {options}, got {describe_value(value)}")
     return value
 
 
 def _optional_path(data: Mapping[str, Any], key: str, where: str) -> str | None:
     value = data.get(key)
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise ConfigError(f"{where}: {key!r} must be a path (a non-empty string), got {_describe(value)}")
+        raise ConfigError(f"{where}: {key!r} must be a path (a non-empty string), got {describe_value(value)}")
     return value
 
 
 def _subtable(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: {key!r} must be a table, got {_describe(value)}")
+        raise ConfigError(f"{where}: {key!r} must be a table, got {describe_value(value)}")
     return value
 
 
 def _number(data: Mapping[str, Any], key: str, where: str, default: float) -> float:
     value = data.get(key, default)
     if not _is_number(value):
-        raise ConfigError(f"{where}: {key!r} must be a number, got {_describe(value)}")
+        raise ConfigError(f"{where}: {key!r} must be a number, got {describe_value(value)}")
     return float(value)
 
 
@@ -398,7 +398,7 @@ def _integer(data: Mapping[str, Any], key: str, where: str, default: int, *, min
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum or (maximum is not None and value > maximum):
         bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-        raise ConfigError(f"{where}: {key!r} must be a whole number {bounds}, got {_describe(value)}")
+        raise ConfigError(f"{where}: {key!r} must be a whole number {bounds}, got {describe_value(value)}")
     return value
 
 
@@ -425,24 +425,6 @@ def _known_keys(
             if close:
                 raise UnknownNameError(f"{where}: unknown key {key!r}; did you mean {close[0]!r} in [{table}.{sub}]?")
         raise UnknownNameError(f"{where}: {unknown_name_message('key', key, list(known))}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"a boolean {str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"a number {value!r}"
-    if isinstance(value, str):
-        return f"a string {value!r}"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return f"a {type(value).__name__}"
-
-
-def _where(source: str | None, table: str) -> str:
-    return f"{source or 'configuration'} [{table}]"
 
 
 def _num(value: float) -> str:
