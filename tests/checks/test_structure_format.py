@@ -46,3 +46,15 @@ def test_declares_its_codes():
     load_checks()
     codes = {spec.code for spec in CHECKS.get(NAME).codes}
     assert codes == {"structure.bom", "structure.line-endings", "structure.table", "structure.stray-text"}
+
+
+def test_the_declarations_are_the_one_home_of_these_severities(bom_digest, monkeypatch):
+    """Change a declared severity and the parser's finding follows it (the parser's own is not used)."""
+    from evalkit.checks import CodeSpec
+
+    load_checks()
+    cls = CHECKS.get(NAME)
+    codes = tuple(CodeSpec(s.code, Severity.WARNING, s.help) if s.code == "structure.bom" else s for s in cls.codes)
+    monkeypatch.setattr(cls, "codes", codes)
+    (finding,) = _findings(bom_digest)
+    assert finding.code == "structure.bom" and finding.severity is Severity.WARNING
