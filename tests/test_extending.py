@@ -75,11 +75,13 @@ class Toy(Metric):
 
 @pytest.fixture
 def plugin_dir(tmp_path, monkeypatch):
-    """A folder on the checks' and metrics' module search paths; the registries are restored afterwards."""
+    """Folders on the checks' (``checks/``) and the metrics' (``metrics/``) module search paths; the
+    registries are restored afterwards."""
     folder = tmp_path / "plugins"
-    folder.mkdir()
-    monkeypatch.setattr(evalkit.checks, "__path__", [*evalkit.checks.__path__, str(folder)])
-    monkeypatch.setattr(evalkit.metrics, "__path__", [*evalkit.metrics.__path__, str(folder)])
+    (folder / "checks").mkdir(parents=True)
+    (folder / "metrics").mkdir()
+    monkeypatch.setattr(evalkit.checks, "__path__", [*evalkit.checks.__path__, str(folder / "checks")])
+    monkeypatch.setattr(evalkit.metrics, "__path__", [*evalkit.metrics.__path__, str(folder / "metrics")])
     evalkit.checks.load_checks()
     evalkit.metrics.load_metrics()
     monkeypatch.setattr(CHECKS, "_items", dict(CHECKS._items))
@@ -104,7 +106,7 @@ def digests(tmp_path, monkeypatch) -> Path:
 
 
 def test_a_new_check_in_one_file_is_listed_gets_its_option_and_fails_the_gate(plugin_dir, digests):
-    (plugin_dir / "todo.py").write_text(textwrap.dedent(TODO_CHECK), encoding="utf-8")
+    (plugin_dir / "checks" / "todo.py").write_text(textwrap.dedent(TODO_CHECK), encoding="utf-8")
     importlib.invalidate_caches()  # the folder's listing may be cached from the same second
     listed = runner.invoke(app, ["list", "checks"])
     assert listed.exit_code == 0 and "todo.marker" in listed.stdout
@@ -129,7 +131,7 @@ def test_a_new_metric_in_one_file_is_opt_in(plugin_dir, digests, monkeypatch):
     from evalkit.metrics.apply import default_metric_names
 
     before = default_metric_names()
-    (plugin_dir / "toy.py").write_text(textwrap.dedent(TOY_METRIC), encoding="utf-8")
+    (plugin_dir / "metrics" / "toy.py").write_text(textwrap.dedent(TOY_METRIC), encoding="utf-8")
     importlib.invalidate_caches()
     monkeypatch.setattr(evalkit.metrics, "_loaded", False)  # as in a new process
     evalkit.metrics.load_metrics()

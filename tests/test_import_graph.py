@@ -1,4 +1,5 @@
-"""The modules of evalkit import one another without a cycle (function-level imports included).
+"""The modules of evalkit import one another without a cycle (function-level imports included; imports
+only for type annotations, under ``if TYPE_CHECKING:``, never run and are left out).
 
 A cycle hides behind function-level imports until someone moves one to the top of a file; then the
 package fails to import. Every stage should depend only on the stages and shared modules below it.
@@ -25,7 +26,8 @@ def import_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in paths.items():
         deps: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 # "from evalkit.a import b" names module evalkit.a.b when there is one, else evalkit.a
                 for alias in node.names:
@@ -33,8 +35,20 @@ def import_graph() -> dict[str, set[str]]:
                     deps.add(child if child in paths else node.module)
             elif isinstance(node, ast.Import):
                 deps.update(a.name for a in node.names)
+        deps -= _type_checking_imports(tree, paths)
         graph[name] = {d for d in deps if d in paths and d != name}
     return graph
+
+
+def _type_checking_imports(tree: ast.Module, paths: dict[str, Path]) -> set[str]:
+    """Modules imported only under ``if TYPE_CHECKING:`` (annotations: never imported at run time)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for inner in node.body:
+                if isinstance(inner, ast.ImportFrom) and inner.module:
+                    found.update(f"{inner.module}.{a.name}" if f"{inner.module}.{a.name}" in paths else inner.module for a in inner.names)
+    return found
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

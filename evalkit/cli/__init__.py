@@ -2,7 +2,7 @@
 
 - :mod:`.common`: help labels, choice parsing, the progress bar, shared options and output lines;
 - :mod:`.exits`: exit codes, and the one place library errors become messages (:func:`~.exits.user_errors`);
-- :mod:`.base`: the root app; :mod:`.entry`: :func:`main`, the console script;
+- :mod:`.base`: the root app; :mod:`.entry`: how :func:`main`, the console script, runs it;
 - :mod:`.score`, :mod:`.gate`, :mod:`.export`, :mod:`.render`, :mod:`.report`, :mod:`.list`, :mod:`.refs`: the commands.
 
 Exit codes for every command: 0 success, 1 gate failed, 2 usage, configuration or input error.
@@ -18,6 +18,13 @@ from evalkit.cli.exits import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK
 
 # The commands register themselves on ``app``; this order is the order of ``evalkit --help``.
 from evalkit.cli import score, gate, export, render, report, list, refs  # noqa: E402,F401  isort: skip
-from evalkit.cli.entry import main  # noqa: E402
+from evalkit.cli.entry import run_guarded  # noqa: E402
+
+
+def main() -> None:
+    """Console-script entry point (``evalkit``, ``python -m evalkit``): every command, guarded as
+    :func:`~evalkit.cli.entry.run_guarded` says."""
+    run_guarded(app)
+
 
 __all__ = ["EXIT_ERROR", "EXIT_GATE_FAILED", "EXIT_OK", "app", "main", "want_progress"]

@@ -1,4 +1,4 @@
-"""The console-script entry point around :data:`evalkit.cli.app`."""
+"""How the console script runs the command line: stdout guarded, no traceback (see :func:`run_guarded`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import typer
 from evalkit.cli.exits import EXIT_ERROR
 
 
-def main() -> None:
-    """Console-script entry point.
+def run_guarded(app: typer.Typer) -> None:
+    """Run ``app`` (the full command line, :func:`evalkit.cli.main`) as the console script does.
 
     Around the commands: stdout writes in any declared encoding, escaping what it cannot hold, and a
     closed stdout or one whose reader has gone is exit 2 (:mod:`evalkit.stdout`): a one-line error when
@@ -20,7 +20,6 @@ def main() -> None:
     """
     import os
 
-    from evalkit.cli import app
     from evalkit.stdout import GuardedStdout, StdoutGone
 
     original = sys.stdout

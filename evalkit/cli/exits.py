@@ -2,7 +2,7 @@
 
 Every command: 0 success (the gate passed), 1 the gate failed, 2 a usage, configuration or input error.
 A command wraps its work in :func:`user_errors`; what escapes that is a bug, which
-:func:`evalkit.cli.entry.main` reports as an internal error (still exit 2, never 1).
+:func:`evalkit.cli.main` reports as an internal error (still exit 2, never 1).
 """
 
 from __future__ import annotations

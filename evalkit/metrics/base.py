@@ -197,25 +197,5 @@ class ModelMetric(Metric):
         return rows
 
 
-def model_metric_classes() -> list[type[ModelMetric]]:
-    """Every registered model metric, in name order (the order the stage runs and the report lists them)."""
-    from evalkit.metrics import load_metrics
-
-    load_metrics()
-    return [m for m in METRICS if issubclass(m, ModelMetric)]
-
-
 METRICS: Registry[type[Metric]] = Registry("metric")
 register_metric = METRICS.register
-
-
-def display_precision(score_name: str) -> int:
-    """Decimals to show for a score reported as ``score_name``: its metric's ``precision`` (2 for a name
-    no registered metric reports, e.g. from a report written by another version)."""
-    from evalkit.metrics import load_metrics
-
-    load_metrics()
-    for metric in METRICS:
-        if score_name in metric.reported_names():
-            return metric.precision
-    return Metric.precision

@@ -59,7 +59,7 @@ class PreparedModelMetric:
 
 def prepare_model_metrics(config: Config) -> tuple[PreparedModelMetric, ...]:
     """Every registered model metric ``config`` enables, built before any input is read (see the module docstring)."""
-    from evalkit.metrics.base import model_metric_classes
+    from evalkit.metrics import model_metric_classes
 
     prepared = []
     for cls in model_metric_classes():

@@ -167,7 +167,7 @@ def model_metric_sections(run: Any, config: Config) -> dict[str, Any]:
     run did not ask for says ``status: "off"``. Cache hits are left out on purpose: they differ between
     a first run and a re-run, and the report must be byte-identical for the same input and configuration.
     """
-    from evalkit.metrics.base import model_metric_classes
+    from evalkit.metrics import model_metric_classes
 
     sections: dict[str, Any] = {}
     for cls in model_metric_classes():

@@ -133,7 +133,7 @@ def _scores_section(report: dict[str, Any]) -> list[str]:
     columns = score_columns(report)
     if not columns:
         return []
-    from evalkit.metrics.base import display_precision
+    from evalkit.metrics import display_precision
 
     metrics = report["config"].get("metrics", {})
     s = report["summary"]

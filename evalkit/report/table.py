@@ -93,7 +93,7 @@ def _print_scores(report: dict[str, Any], console: Any) -> None:
     from rich.table import Table
 
     from evalkit.report.markdown import format_score, score_columns
-    from evalkit.metrics.base import display_precision
+    from evalkit.metrics import display_precision
 
     columns = score_columns(report)
     not_computed = report["config"].get("comet", {}).get("status") == "not computed"
