@@ -351,7 +351,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
     Every message names ``source`` and the table, and unknown keys come with a "did you mean".
     """
     where = table_location(source, table)
-    _reject_unknown_keys(data, KNOWN_KEYS, "key", where)
+    reject_unknown_keys(data, KNOWN_KEYS, "key", where)
 
     disable = data.get("disable", [])
     if not isinstance(disable, list) or not all(isinstance(item, str) for item in disable):
@@ -416,7 +416,7 @@ def _sacrebleu_settings(table: Mapping[str, Any], where: str) -> SacrebleuSettin
     """:class:`SacrebleuSettings` from the ``[metrics]`` table, each value of its field's type."""
     from dataclasses import fields
 
-    _reject_unknown_keys(table, SACREBLEU_KEYS, "metric setting", where)
+    reject_unknown_keys(table, SACREBLEU_KEYS, "metric setting", where)
     defaults = SacrebleuSettings()
     for item in fields(SacrebleuSettings):
         if item.name in table:
@@ -431,7 +431,7 @@ def _sacrebleu_settings(table: Mapping[str, Any], where: str) -> SacrebleuSettin
 
 def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) -> CometSettings:
     """:class:`CometSettings` from the ``[comet]`` table; local model paths are relative to the file."""
-    _reject_unknown_keys(table, COMET_KEYS, "COMET setting", where)
+    reject_unknown_keys(table, COMET_KEYS, "COMET setting", where)
     models = table.get("models", [])
     if isinstance(models, str):
         models = [models]
@@ -579,10 +579,28 @@ def _validate_check_options(check_name: str, options: Mapping[str, Any], *, wher
             )
 
 
-def _reject_unknown_keys(data: Mapping[str, Any], known: Sequence[str], kind: str, where: str) -> None:
+def reject_unknown_keys(
+    data: Mapping[str, Any],
+    known: Sequence[str],
+    kind: str,
+    where: str,
+    *,
+    nested: Mapping[str, Sequence[str]] | None = None,
+    table: str = "",
+) -> None:
+    """Refuse a key of ``data`` that is not ``known``, with a "did you mean", for every TOML table evalkit
+    reads. A key that belongs to one of the ``nested`` sub-tables (``max_failing_share`` written in
+    ``[gate]`` instead of ``[gate.issue]``) is pointed there."""
+    import difflib
+
     for key in data:
-        if key not in known:
-            raise UnknownNameError(f"{where}: {unknown_name_message(kind, key, list(known))}")
+        if key in known:
+            continue
+        for sub, keys in (nested or {}).items():
+            close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.8)
+            if close:
+                raise UnknownNameError(f"{where}: unknown {kind} {key!r}; did you mean {close[0]!r} in [{table}.{sub}]?")
+        raise UnknownNameError(f"{where}: {unknown_name_message(kind, key, list(known))}")
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:

@@ -34,7 +34,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from evalkit.config import describe_value, flatten_dotted, table_location
+from evalkit.config import describe_value, flatten_dotted, reject_unknown_keys, table_location
 from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.limits import MAX_BOOTSTRAP
 from evalkit.records import Severity
@@ -205,7 +205,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
                 ' table instead (e.g. "leak.translator-note" = "error" to gate on it, "numbers.magnitude" ='
                 ' "warning" to stop gating on it)'
             )
-    _known_keys(data, _TOP_KEYS, where, nested=nested, table=table)
+    reject_unknown_keys(data, _TOP_KEYS, "key", where, nested=nested, table=table)
 
     missing_metric = _choice(data, "missing_metric", where, MISSING_METRIC_ACTIONS, "skip")
     waivers = _optional_path(data, "waivers", where)
@@ -213,12 +213,12 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
 
     entry_table = _subtable(data, "entry", where)
     entry_where = table_location(source, f"{table}.entry")
-    _known_keys(entry_table, _ENTRY_KEYS, entry_where)
+    reject_unknown_keys(entry_table, _ENTRY_KEYS, "key", entry_where)
     entry = _thresholds(entry_table, entry_where)
 
     issue_table = _subtable(data, "issue", where)
     issue_where = table_location(source, f"{table}.issue")
-    _known_keys(issue_table, _ISSUE_KEYS, issue_where)
+    reject_unknown_keys(issue_table, _ISSUE_KEYS, "key", issue_where)
     issue = _thresholds(issue_table, issue_where)
     share = _number(issue_table, "max_failing_share", issue_where, 0.0)
     if not 0.0 <= share <= 1.0:
@@ -240,7 +240,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str | None = None) -
 
 
 def _regression(data: Mapping[str, Any], where: str) -> RegressionPolicy:
-    _known_keys(data, _REGRESSION_KEYS, where)
+    reject_unknown_keys(data, _REGRESSION_KEYS, "key", where)
     defaults = RegressionPolicy()
     baseline = _integer(data, "baseline", where, defaults.baseline, minimum=0)
     same_series = data.get("same_series", defaults.same_series)
@@ -404,27 +404,6 @@ def _integer(data: Mapping[str, Any], key: str, where: str, default: int, *, min
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _known_keys(
-    data: Mapping[str, Any],
-    known: tuple[str, ...],
-    where: str,
-    *,
-    nested: Mapping[str, tuple[str, ...]] | None = None,
-    table: str = "",
-) -> None:
-    """Reject unknown keys; a key of a sub-table written at the top (``max_failing_share``) gets pointed there."""
-    import difflib
-
-    for key in data:
-        if key in known:
-            continue
-        for sub, keys in (nested or {}).items():
-            close = difflib.get_close_matches(key, keys, n=1, cutoff=0.8)
-            if close:
-                raise UnknownNameError(f"{where}: unknown key {key!r}; did you mean {close[0]!r} in [{table}.{sub}]?")
-        raise UnknownNameError(f"{where}: {unknown_name_message('key', key, list(known))}")
 
 
 def _num(value: float) -> str:
