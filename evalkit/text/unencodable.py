@@ -9,7 +9,7 @@ decides here what the byte becomes:
   ``\\xff``, the way Python and most tools print it (:func:`escape_unencodable`, and the codec error
   handler :data:`ESCAPE_ERRORS` for whole streams, which also writes ``\\uXXXX`` for any character the
   stream's encoding lacks, such as Chinese on an ASCII stdout: JSON's own escape, so JSON stays JSON);
-- JSON keeps the exact name as a ``\\udcff`` escape (:func:`json_escape_surrogates`): valid UTF-8, valid
+- JSON keeps the exact name as a ``\\udcff`` escape (:func:`evalkit.text.safe.json_text`): valid UTF-8, valid
   JSON, and ``json.loads`` gives back the very string :func:`os.fsencode` turns into the original bytes.
 """
 
@@ -41,16 +41,6 @@ def escape_unencodable(text: str) -> str:
     """``text`` with undecodable file-name bytes as ``\\xNN`` and other lone surrogates as ``\\uXXXX``:
     always encodable as UTF-8 (for SQLite, which refuses surrogates, and for any text output)."""
     return SURROGATE.sub(lambda m: _escape(m.group()), text)
-
-
-def json_escape_surrogates(json_text: str) -> str:
-    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with lone surrogates written as ``\\uXXXX``.
-
-    ``json.dumps`` leaves a lone surrogate raw, which no UTF-8 file can hold. Outside strings JSON text is
-    ASCII, so every surrogate is inside a string, where ``\\uXXXX`` is JSON's own escape for it: the value
-    read back is unchanged.
-    """
-    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def _escape_error(error: UnicodeError) -> tuple[str, int]:
