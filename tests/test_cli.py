@@ -64,13 +64,13 @@ def test_json_format(work):
     assert code == 0
     assert report["schema"] == "evalkit.report/1"
     assert [i["path"] for i in report["issues"]] == ["digests/v1_s3.md"]
-    assert codes(report) == ["truncation.source", "truncation.translation"]
+    assert codes(report) == ["truncation.follows-source", "truncation.source"]
 
 
 def test_markdown_format(work):
     result = invoke("score", "digests/v1_s3.md", "-f", "markdown", *foundation_flags())
     assert result.exit_code == 0
-    assert result.stdout.startswith("# evalkit report\n\n1 issue(s), 3 entries: **0 fail**, 1 warn, 2 pass.")
+    assert result.stdout.startswith("# evalkit report\n\n1 issue(s), 3 entries: **0 fail**, 0 warn, 3 pass.")
 
 
 def test_unknown_format_is_a_usage_error(work):
@@ -206,7 +206,7 @@ def test_sparse_100mb_file_is_refused(work):
 
 def test_disable(work):
     _, report = score_json("digests/v1_s3.md", "--disable", "truncation.source")
-    assert codes(report) == ["truncation.translation"]
+    assert codes(report) == ["truncation.follows-source"]
     assert "truncation.source" in report["config"]["disable"]
     _, report = score_json("digests/v1_s3.md", "--disable", "truncation")
     assert codes(report) == []

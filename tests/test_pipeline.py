@@ -30,7 +30,7 @@ def test_all_fixtures_score_without_errors():
     assert sum(len(i.entries) for i in run.issues) == 3 + 3 + 3 + 3 + 0 + 3 + 4
     # directory contents come in a stable (sorted) order
     assert [i.issue.path for i in run.issues] == sorted(i.issue.path for i in run.issues)
-    assert codes(run) == ["truncation.source", "truncation.translation"]
+    assert codes(run) == ["truncation.follows-source", "truncation.source"]
 
 
 def test_findings_land_on_their_entries():
@@ -38,7 +38,7 @@ def test_findings_land_on_their_entries():
     by_ref = {e.entry.ref: [(f.code, f.severity) for f in e.findings] for e in result.entries}
     assert by_ref == {
         1: [],
-        2: [("truncation.translation", Severity.WARNING), ("truncation.source", Severity.INFO)],
+        2: [("truncation.follows-source", Severity.INFO), ("truncation.source", Severity.INFO)],
         3: [],
     }
     assert result.findings == ()
@@ -141,7 +141,7 @@ def test_max_file_size(write_file):
 
 def test_disable_a_check_a_category_and_a_single_code(bom_digest):
     path = fixture_path("v1_s3.md")
-    assert codes(run_([path], disable={"truncation.source"})) == ["truncation.translation"]
+    assert codes(run_([path], disable={"truncation.source"})) == ["truncation.follows-source"]
     assert codes(run_([path], disable={"truncation"})) == []
     # one code of a multi-code check; the check itself keeps running
     assert codes(run_([bom_digest], disable={"structure.bom"})) == []
@@ -152,11 +152,11 @@ def test_disable_a_check_a_category_and_a_single_code(bom_digest):
 
 
 def test_severity_override():
-    severity = {"truncation.source": Severity.ERROR, "truncation.translation": Severity.INFO}
+    severity = {"truncation.source": Severity.ERROR, "truncation.follows-source": Severity.WARNING}
     (result,) = run_([fixture_path("v1_s3.md")], severity=severity).issues
     assert {(f.code, f.severity) for f in result.entries[1].findings} == {
         ("truncation.source", Severity.ERROR),
-        ("truncation.translation", Severity.INFO),
+        ("truncation.follows-source", Severity.WARNING),
     }
 
 
@@ -181,7 +181,7 @@ def test_a_crashing_check_is_reported_and_the_others_still_run(monkeypatch):
     assert len(run.errors) == 3  # once per entry
     assert all("internal error in check truncation.source: RuntimeError: kaput" in e.message for e in run.errors)
     assert [e.line for e in run.errors] == [11, 25, 39]
-    assert codes(run) == ["truncation.translation"]
+    assert codes(run) == ["truncation.follows-source"]
 
 
 # --- progress and bounds of jobs -------------------------------------------------------------------

@@ -25,9 +25,9 @@ def test_fixtures_end_properly(fixture):
     assert run_check_on_fixture(NAME, fixture) == []
 
 
-def test_fixture_ellipsis_after_a_cut_source_is_a_warning():
+def test_fixture_ellipsis_after_a_cut_source_is_context():
     (finding,) = run_check_on_fixture(NAME, "v1_s3.md")
-    assert finding.severity is Severity.WARNING and finding.ref == 2
+    assert finding.code == "truncation.follows-source" and finding.severity is Severity.INFO and finding.ref == 2
     assert finding.line == 35  # the Chinese abstract line of [^2]
     assert "ellipsis" in finding.message and "the English was cut too" in finding.message
 
@@ -53,9 +53,10 @@ def test_mid_sentence_with_a_complete_source_is_an_error(ending):
 
 
 @pytest.mark.parametrize("ending", ["……", "，", "以减轻p"])
-def test_same_endings_with_a_cut_source_are_warnings(ending):
+def test_same_endings_with_a_cut_source_are_context_not_defects(ending):
+    """The translator followed the generator's cut: faithful, recorded as info (real reviewers agree)."""
     (finding,) = check(abstract_en=CUT_EN, abstract_zh=CUT_ZH + ending)
-    assert finding.severity is Severity.WARNING
+    assert finding.code == "truncation.follows-source" and finding.severity is Severity.INFO
     assert "(the English was cut too)" in finding.message
 
 
@@ -123,3 +124,10 @@ def test_the_same_url_or_name_ending_both_abstracts_is_complete(en_tail, zh_tail
 def test_a_translation_cut_at_or_inside_a_name_still_ends_mid_sentence(en_tail, zh_tail):
     (finding,) = check(abstract_en=EN + " " + en_tail, abstract_zh=ZH + zh_tail)
     assert "ends mid-sentence" in finding.message and finding.severity is Severity.ERROR
+
+
+def test_a_chinese_that_stopped_well_before_the_cut_is_still_truncated():
+    """Cut English, but the Chinese is shorter than the normal band: it stopped before the cut (a warning)."""
+    zh = (CUT_ZH * 2)[:190] + "，"  # 0.19 characters per English character: below 0.22, above the 0.15 error
+    (finding,) = check(abstract_en=CUT_EN, abstract_zh=zh)
+    assert finding.code == NAME and finding.severity is Severity.WARNING

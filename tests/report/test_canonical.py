@@ -67,21 +67,21 @@ def test_entry_and_issue_content():
     (issue,) = report["issues"]
     assert (issue["id"], issue["layout"], issue["date"], issue["channel"]) == ("v1_s3", "v1", None, None)
     summary = issue["summary"]
-    assert (summary["entries"], summary["pass"], summary["warn"], summary["fail"]) == (3, 2, 1, 0)
-    assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 1, 1)
+    assert (summary["entries"], summary["pass"], summary["warn"], summary["fail"]) == (3, 3, 0, 0)
+    assert (summary["errors"], summary["warnings"], summary["infos"]) == (0, 0, 2)
     assert summary["source_truncated"] == 1
-    assert summary["by_code"] == {"truncation.translation": 1}  # info findings are left out
-    assert summary["by_category"] == {"truncation": {"error": 0, "warning": 1, "info": 1}}
+    assert summary["by_code"] == {}  # info findings are left out
+    assert summary["by_category"] == {"truncation": {"error": 0, "warning": 0, "info": 2}}
     cut = issue["entries"][1]
-    assert cut["ref"] == 2 and cut["arxiv_id"] == "2402.01234" and cut["status"] == "warn"
+    assert cut["ref"] == 2 and cut["arxiv_id"] == "2402.01234" and cut["status"] == "pass"
     assert (cut["english_style"], cut["announce_type"], cut["version"]) == ("S3", "replace", 2)
     assert cut["source_truncated"] is True and cut["english_length"] == 1000
     assert cut["lines"]["abstract_en"] == 37
     assert not cut["text"]["abstract_en"].startswith("arXiv:")
-    assert [f["code"] for f in cut["findings"]] == ["truncation.translation", "truncation.source"]
+    assert [f["code"] for f in cut["findings"]] == ["truncation.follows-source", "truncation.source"]
     assert cut["findings"][0] == {
-        "code": "truncation.translation",
-        "severity": "warning",
+        "code": "truncation.follows-source",
+        "severity": "info",
         "line": 35,
         "message": cut["findings"][0]["message"],
         "evidence": {
@@ -92,7 +92,7 @@ def test_entry_and_issue_content():
     }
     run_summary = report["summary"]
     assert run_summary == {
-        "issues": 1, "entries": 3, "pass": 2, "warn": 1, "fail": 0, "input_errors": 0, "with_references": 0
+        "issues": 1, "entries": 3, "pass": 3, "warn": 0, "fail": 0, "input_errors": 0, "with_references": 0
     }
 
 
@@ -112,10 +112,10 @@ def test_findings_are_sorted_by_line_then_code(write_file):
 
 
 def test_config_and_errors_and_skipped(digest_dir, gbk_digest):
-    cfg = foundation_config(disable={"truncation.source"}, severity={"truncation.translation": Severity.ERROR})
+    cfg = foundation_config(disable={"truncation.source"}, severity={"truncation.follows-source": Severity.ERROR})
     report = build_report(score([str(digest_dir), gbk_digest], cfg), cfg)
     assert "truncation.source" in report["config"]["disable"]
-    assert report["config"]["severity"] == {"truncation.translation": "error"}
+    assert report["config"]["severity"] == {"truncation.follows-source": "error"}
     assert "truncation.source" not in report["config"]["checks"]
     assert "truncation.translation" in report["config"]["checks"]
     assert report["errors"] == [{"path": gbk_digest, "line": report["errors"][0]["line"], "message": report["errors"][0]["message"]}]
@@ -123,7 +123,7 @@ def test_config_and_errors_and_skipped(digest_dir, gbk_digest):
     assert report["skipped"] == [{"path": str(digest_dir / "README.md"), "reason": report["skipped"][0]["reason"]}]
     assert report["summary"]["input_errors"] == 1
     (issue,) = report["issues"]
-    assert issue["summary"]["fail"] == 1  # the warning became an error
+    assert issue["summary"]["fail"] == 1  # the context finding became an error
 
 
 def test_empty_digest_report():

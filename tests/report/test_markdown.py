@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from evalkit.pipeline import score
+from evalkit.records import Severity
 from evalkit.report import build_report
 from evalkit.report.markdown import MAX_TABLE_ISSUES, WORST_ENTRIES, render_markdown
 from tests.digest_builder import build_digest, fixture_path, make_entry
@@ -28,13 +29,17 @@ def test_clean_fixtures_give_a_headline_only():
     assert text.endswith("|\n")
 
 
+#: The context finding of the fixture's cut entry, made a warning so the entry is listed.
+AS_WARNING = {"severity": {"truncation.follows-source": Severity.WARNING}}
+
+
 def test_warned_entry_is_listed_with_its_first_finding():
-    text = markdown_for([fixture_path("v1_s3.md")])
+    text = markdown_for([fixture_path("v1_s3.md")], **AS_WARNING)
     assert "## v1\\_s3" in text
-    assert "| `truncation.translation` | warning | 1 |" in text
+    assert "| `truncation.follows-source` | warning | 1 |" in text
     line = next(x for x in text.split("\n") if x.startswith("- **[^2]**"))
     assert "[2402.01234](https://arxiv.org/abs/2402.01234)" in line
-    assert "line 35" in line and "`truncation.translation`" in line
+    assert "line 35" in line and "`truncation.follows-source`" in line
 
 
 def test_markup_in_digest_text_is_escaped(write_file):
@@ -109,7 +114,7 @@ def test_several_issues_get_findings_by_code_across_issues(write_file):
 
 
 def test_issue_sections_worst_first():
-    md = markdown_for([fixture_path("v1_s1.md"), fixture_path("v1_s3.md")])
+    md = markdown_for([fixture_path("v1_s1.md"), fixture_path("v1_s3.md")], **AS_WARNING)
     assert md.index("## v1\\_s3") < (md.index("## v1\\_s1") if "## v1\\_s1" in md else len(md))
 
 
