@@ -124,6 +124,11 @@ ReferencesOption = Annotated[
     ),
 ]
 
+NoReferencesOption = Annotated[
+    bool, typer.Option("--no-references", help="Do not score against reference translations, even where some exist.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")]
+
 
 def want_progress(flag: bool | None, stream: Any, environ: Mapping[str, str]) -> bool:
     """Whether to draw progress on ``stream``: as ``--progress/--no-progress`` say, else only on a

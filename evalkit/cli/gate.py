@@ -12,7 +12,9 @@ import typer
 from evalkit.cli.base import app
 from evalkit.cli.common import (
     Command,
+    NoReferencesOption,
     ProgressOption,
+    QuietOption,
     ReferencesOption,
     comet_notice,
     print_input_errors,
@@ -37,9 +39,7 @@ def gate(
     ] = None,
     no_config: Annotated[bool, typer.Option("--no-config", help="Ignore configuration files: the default policy.")] = False,
     references: ReferencesOption = None,
-    no_references: Annotated[
-        bool, typer.Option("--no-references", help="Do not score against reference translations, even where some exist.")
-    ] = False,
+    no_references: NoReferencesOption = False,
     waivers: Annotated[
         Optional[str],
         typer.Option(
@@ -128,7 +128,7 @@ def gate(
         int, typer.Option("--jobs", "-j", min=0, max=MAX_JOBS, metavar="N", help="Worker processes (0: one per CPU core).")
     ] = 0,
     progress: ProgressOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
+    quiet: QuietOption = False,
     today: Annotated[
         Optional[str], typer.Option("--today", metavar="DATE", hidden=True, help="Judge waiver expiry as of DATE (YYYY-MM-DD).")
     ] = None,

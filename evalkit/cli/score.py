@@ -10,7 +10,9 @@ import typer
 from evalkit.cli.base import app
 from evalkit.cli.common import (
     Command,
+    NoReferencesOption,
     ProgressOption,
+    QuietOption,
     ReferencesOption,
     choice,
     choices,
@@ -122,12 +124,9 @@ def score(
         ),
     ] = 0,
     progress: ProgressOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")] = False,
+    quiet: QuietOption = False,
     references: ReferencesOption = None,
-    no_references: Annotated[
-        bool,
-        typer.Option("--no-references", help="Do not score against reference translations, even where some exist."),
-    ] = False,
+    no_references: NoReferencesOption = False,
     triples: Annotated[
         Optional[str],
         typer.Option(
