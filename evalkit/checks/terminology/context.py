@@ -10,11 +10,8 @@ from evalkit.align.lexicon import load_lexicon
 from evalkit.align.segment import split_english
 from evalkit.checks.terminology.definitions import Definition, definition_of
 from evalkit.checks.terminology.names import Name, chinese_latin_keys, english_names, mask_english
+from evalkit.checks.truncation_translation import MIN_LENGTH_RATIO
 from evalkit.records import Entry, Evidence, Severity
-
-#: Below this ratio of Chinese to English characters the translation covers far less than the source
-#: (``truncation.translation`` reports it), so missing terms and names are no news.
-MIN_LENGTH_RATIO = 0.15
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -47,6 +44,7 @@ class EntryContext:
     @property
     def too_short(self) -> bool:
         """Whether the Chinese is far shorter than the English (``truncation.translation``'s business)."""
+        # far shorter than the source: truncation.translation reports it, missing terms are no news
         return len(self.chinese) < MIN_LENGTH_RATIO * len(self.english)
 
     @property
