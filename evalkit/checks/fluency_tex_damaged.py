@@ -39,8 +39,11 @@ QUOTE = 40
 
 @register_check
 class TexDamaged(Check):
-    """A TeX command with a space after its backslash, or full-width punctuation inside a formula,
-    where the English has the intact form."""
+    """TeX math of the English damaged in the Chinese: a spaced command or full-width punctuation.
+
+    A command with a space after its backslash, or a formula with full-width punctuation, where the
+    English has the intact form.
+    """
 
     name = "fluency.tex-damaged"
     codes = (
