@@ -10,6 +10,7 @@ from evalkit.checks.terminology.common import CJK
 from evalkit.checks.terminology.context import EntryContext, RawFinding
 from evalkit.checks.terminology.expansions import invented_expansions
 from evalkit.checks.terminology.glossary_terms import GlossaryIndex, glossary_findings
+from evalkit.checks.terminology.outliers import outlier_findings
 from evalkit.checks.terminology.wrong_sense import wrong_sense_findings
 from evalkit.glossary import load_glossary
 from evalkit.records import Entry, Finding, Issue, Severity
@@ -46,7 +47,15 @@ class Terminology(Check):
             Severity.WARNING,
             "a technical term of the English is rendered with an everyday sense of its word (transformer -> 变压器)",
         ),
+        CodeSpec(
+            "terminology.outlier",
+            Severity.WARNING,
+            "a term is rendered in a way a mined glossary marks rare (off unless mined_glossary is set)",
+        ),
     )
+    #: ``mined_glossary``: a file written by ``evalkit glossary mine`` (relative to the working directory);
+    #: empty, the default, leaves terminology.outlier off.
+    options = {"mined_glossary": ""}
     needs_alignment = True  # the aligner's sentence links and its bilingual lexicon
     #: Entries are republished verbatim in many digests: results are kept for this many text pairs.
     CACHE_SIZE = 16384
@@ -77,3 +86,5 @@ class Terminology(Check):
         yield from dropped_acronyms(c, self.glossary.expansion_renderings)
         yield from invented_expansions(c, rows, self.glossary)
         yield from wrong_sense_findings(c)
+        if self.options["mined_glossary"]:
+            yield from outlier_findings(c, self.options["mined_glossary"])
