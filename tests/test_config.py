@@ -358,7 +358,10 @@ def test_options_for_merges_defaults_with_the_file(repo: Path, declared_options:
     assert Config().options_for("truncation.translation") == {}
     code, report, _ = score("digests/x.md")
     assert code == 0
-    assert report["config"]["options"] == {"truncation.source": {"min_chars": 900, "ratio": 1, "strict": False}}
+    assert report["config"]["options"] == {
+        "terminology": {"mined_glossary": ""},
+        "truncation.source": {"min_chars": 900, "ratio": 1, "strict": False},
+    }
 
 
 def test_options_for_does_not_leak_mutations(declared_options: type) -> None:

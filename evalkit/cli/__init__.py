@@ -17,7 +17,7 @@ from evalkit.cli.common import want_progress
 from evalkit.cli.exits import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK
 
 # The commands register themselves on ``app``; this order is the order of ``evalkit --help``.
-from evalkit.cli import score, gate, export, render, report, list, refs  # noqa: E402,F401  isort: skip
+from evalkit.cli import score, gate, export, render, report, list, refs, glossary  # noqa: E402,F401  isort: skip
 from evalkit.cli.entry import run_guarded  # noqa: E402
 
 

@@ -426,7 +426,7 @@ def test_table_files_are_package_data():
     pyproject = tomllib.loads((Path(evalkit.__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["evalkit"]
     files = sorted((PACKAGE / "data").iterdir())
-    assert len(files) == 4
+    assert len(files) == 5
     for path in files:
         inside = path.relative_to(Path(evalkit.__file__).parent).as_posix()
         assert any(fnmatch(inside, pattern) for pattern in patterns), inside

@@ -1,6 +1,6 @@
 """``terminology``: glossary violations, dropped acronyms and acronym expansions the English does not give.
 
-Four codes, read from the English abstract and its Chinese translation (``references/glossary.tsv``
+Five codes, read from the English abstract and its Chinese translation (``references/glossary.tsv``
 through :func:`evalkit.glossary.load_glossary`; rows with the same English term are merged):
 
 * ``terminology.forbidden`` (error): the English holds a glossary term and the Chinese uses a rendering the
@@ -42,6 +42,9 @@ through :func:`evalkit.glossary.load_glossary`; rows with the same English term 
   word of it; or, for a parenthetical after an English-defined acronym, no word in common with the
   expansion nor with anything else in the English. A Chinese term before a parenthesised acronym is
   judged through the glossary only, since where that term starts is unknown.
+* ``terminology.wrong-sense`` (warning): a technical term of the English rendered with the everyday sense
+  of its word (transformers -> 变压器, image patches -> 补丁, a bandit's regret -> 后悔), from the reviewed
+  rows of ``data/wrong_senses.tsv`` (:mod:`~evalkit.checks.terminology.wrong_sense`).
 
 Findings are computed once per (English, Chinese) pair: entries are republished verbatim in many digests.
 

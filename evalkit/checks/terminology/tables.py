@@ -51,3 +51,15 @@ def ambiguous_acronyms() -> frozenset[str]:
 def not_names() -> frozenset[str]:
     """Units, Roman numerals and the like: capitalised, but no names (lower-case)."""
     return _words("not_names")
+
+
+@lru_cache(maxsize=1)
+def wrong_sense_rows() -> tuple[tuple[list[str], list[str], list[str], list[str], list[str]], ...]:
+    """The rows of ``data/wrong_senses.tsv``: (English term spellings, context phrases, "unless" phrases,
+    wrong renderings, accepted renderings), each a list of the column's ``|``-separated values (see the
+    file's header and :mod:`~evalkit.checks.terminology.wrong_sense`)."""
+    out = []
+    for row in _rows("wrong_senses"):
+        cols = [[v.strip() for v in col.split("|") if v.strip()] for col in (row + [""] * 5)[:5]]
+        out.append(tuple(cols))
+    return tuple(out)
