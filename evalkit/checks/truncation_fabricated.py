@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from evalkit.align import align_entry
-from evalkit.align.tail import TailReading, read_tail
+from evalkit.align.tail import TailReading, read_entry_tail
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.checks.leak import NOTE_GATE, NOTE_SENTENCE, TRANSLATOR_NOTE
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
@@ -20,6 +19,9 @@ CLOSING_CHARS = 5
 #: zh/en ratio), for invented content the word-by-word reading cannot place (an item inserted before the
 #: rendered end). On 2,633 real cut entries the excess has p50 4, p90 27, p95 46, p99 85 characters.
 EXCESS_WARNING = 40
+
+#: Brackets, quotes and stops a translator may close a sentence with after marking the cut with dots.
+_CLOSERS = "）)」』”’\"'。．. "
 
 _WHAT = {
     "claim": "a claim the English never reached",
@@ -49,10 +51,10 @@ class FabricatedEnding(Check):
         zh = entry.abstract_zh.rstrip()
         if not entry.source_truncated or not zh or not entry.abstract_en.strip():
             return
-        if ends_with_ellipsis(zh) or ends_mid_sentence(zh):
-            return  # the Chinese stops where the English does: truncation.translation's context
-        alignment = align_entry(entry)
-        reading = read_tail(entry.abstract_en, entry.abstract_zh, alignment)
+        if ends_with_ellipsis(zh) or ends_mid_sentence(zh) or ends_with_ellipsis(zh.rstrip(_CLOSERS)):
+            # the Chinese stops where the English does ("…（GPT-4o接近……）。" too): truncation.translation's context
+            return
+        reading = read_entry_tail(entry)
         if reading is None:
             return
         a, b = reading.fragment
@@ -89,9 +91,10 @@ class FabricatedEnding(Check):
             detail = f" ({', '.join(reading.numbers[:3])})"
         elif reading.cues:
             detail = f" ({', '.join(reading.cues[:3])})"
+        where = "inserts" if reading.inner else "adds"
         return self.finding(
             self.name,
-            f"[^{entry.ref}]: the English stops at '…{fragment[-40:]}'; the Chinese adds {what}{detail}: "
+            f"[^{entry.ref}]: the English stops at '…{fragment[-40:]}'; the Chinese {where} {what}{detail}: "
             f"'{clip(added, 60)}'",
             line=entry.line_of("abstract_zh"),
             entry=entry,

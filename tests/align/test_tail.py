@@ -86,5 +86,6 @@ def test_a_dropped_fragment_has_nothing_to_read():
 
 @pytest.mark.parametrize("word", ["显著", "优于", "表明"])
 def test_claim_cues_have_english_equivalents(word):
-    cues = dict(claim_cues())
-    assert cues[word], f"{word} has no English words that say the same"
+    cues = {cue.word: cue for cue in claim_cues()}
+    assert cues[word].support, f"{word} has no English words that say the same"
+    assert cues[word].said_by(f"the results {cues[word].support[0]}", None)

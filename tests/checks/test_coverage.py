@@ -36,10 +36,20 @@ def test_declared_codes():
 # --- coverage.omission -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("paper,k", [(SPARSE, 1), (SPARSE, 3), (TRAFFIC, 1), (TRAFFIC, 4), (XRAY, 3)])
-def test_omitted_sentence_is_reported(paper, k):
+@pytest.mark.parametrize(
+    "paper,k,severity",
+    [
+        (SPARSE, 1, Severity.ERROR),  # 24 of SPARSE's 90 words: more than a fifth of the abstract
+        (SPARSE, 3, Severity.WARNING),  # 16 of 90
+        (TRAFFIC, 1, Severity.WARNING),  # 19 of 100
+        (TRAFFIC, 4, Severity.ERROR),  # 22 of 100
+        (XRAY, 3, Severity.ERROR),  # 18 of 77
+    ],
+)
+def test_omitted_sentence_is_reported(paper, k, severity):
     (finding,) = check(paper, abstract_zh=paper.zh_with(drop=(k,)))
-    assert finding.code == "coverage.omission" and finding.severity is Severity.WARNING
+    assert finding.code == "coverage.omission" and finding.severity is severity
+    assert ("English words are lost" in finding.message) is (severity is Severity.ERROR)
     assert finding.ref == 1 and finding.line == entry_line(1, 1) + ABSTRACT_EN_LINE
     assert f"English sentence {k + 1} has no counterpart" in finding.message
     evidence = finding.evidence
@@ -54,6 +64,15 @@ def test_omitted_sentence_partly_echoed_elsewhere_is_a_warning(paper, k):
     (finding,) = check(paper, abstract_zh=paper.zh_with(drop=(k,)))
     assert finding.code == "coverage.omission" and finding.severity is Severity.WARNING
     assert finding.evidence.source == paper.en[k]
+
+
+def test_omissions_that_together_lose_a_fifth_of_the_english_are_errors():
+    # GRASP has 163 words: sentences 2 and 6 (21 and 23 words) lose 27% of them together, 13% alone
+    alone = check(GRASP, abstract_zh=GRASP.zh_with(drop=(1,)))
+    assert [f.severity for f in alone] == [Severity.WARNING]
+    together = check(GRASP, abstract_zh=GRASP.zh_with(drop=(1, 5)))
+    assert [f.severity for f in together] == [Severity.ERROR, Severity.ERROR]
+    assert all("with the other omissions 44 of 163 English words are lost" in f.message for f in together)
 
 
 def test_omitted_sentence_whose_words_recur_elsewhere_is_not_reported():

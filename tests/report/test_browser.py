@@ -274,3 +274,57 @@ def test_big_numbers_of_rows_stay_interactive(tmp_path, visit):
     elapsed = v.page.evaluate("performance.now()") - started
     assert re.fullmatch(r"\d+ of 650 entries shown", v.page.text_content("#f-count") or "")
     assert elapsed < 1000
+
+
+# --- issue 13: every new finding is marked on its exact span ------------------------------------------
+
+
+def issue13_digest() -> str:
+    """Entries with the defects of issue 13's codes, in invented text (see tests/align for the papers)."""
+    from tests.align import GRASP, GRASP_CUT_EN, GRASP_ZH_COMPLETE_PART, SPARSE, TRAFFIC, digest_of
+
+    invented = "最后，我们分析了失败案例，发现其中大多数涉及高刚度的物体，该方法显著提高了抓取稳定性。"
+    return digest_of(
+        (GRASP, {"abstract_en": GRASP_CUT_EN, "abstract_zh": GRASP_ZH_COMPLETE_PART + invented,
+                 "summary_zh": "本文提出一种触觉刚度估计控制器，该方法显著提高了抓取稳定性。"}),
+        (GRASP, {"abstract_en": GRASP_CUT_EN, "abstract_zh": GRASP_ZH_COMPLETE_PART}),
+        (SPARSE, {"title_en": "Sparse Transformers for Long Documents", "title_zh": "面向长文档的稀疏变压器",
+                  "abstract_zh": SPARSE.zh_with(replace={0: SPARSE.zh[0].replace("困难", "困难困难", 1)})}),
+        (TRAFFIC, {"summary_zh": "本文首次提出一种交通流预测方法。"}),
+    )
+
+
+def test_issue13_findings_are_marked_on_their_exact_spans(tmp_path, visit):
+    digest = tmp_path / "20260901_issue13.md"
+    digest.write_text(issue13_digest(), encoding="utf-8")
+    report = run_report([str(digest)])
+    page = tmp_path / "issue13.html"
+    write_report_html(report, str(page))
+    entries = {e["ref"]: e for e in report["issues"][0]["entries"]}
+    wanted = {"truncation.fabricated", "summary.invented-ending", "coverage.omission", "terminology.wrong-sense",
+              "fluency.repeated-word", "summary.unsupported-claim"}
+    seen = set()
+    v = visit(page.as_uri())
+    for ref, entry in entries.items():
+        v.page.click(f"#entries tr[data-ref='{ref}'] td.title")
+        drill = v.page.locator("tr.drill")
+        for item in drill.locator("li.finding.has-span").all():
+            k = item.get_attribute("data-f")
+            codes = [c for c in wanted if c in item.text_content()]
+            if not codes:
+                continue
+            code = codes[0]
+            finding = next(f for f in entry["findings"] if f["code"] == code)
+            ev = finding["evidence"]
+            family = ev["field"].rsplit("_", 1)[0]
+            for span_key, side in (("translation_span", "zh"), ("source_span", "en")):
+                if not ev.get(span_key) or f"{family}_{side}" not in entry["text"]:
+                    continue
+                expected = entry["text"][f"{family}_{side}"][slice(*ev[span_key])]
+                marked = "".join(drill.locator(f".{side} mark[data-f~='{k}']").all_text_contents())
+                # a span across sentences is marked in each aligned pair; the space between them is not marked
+                assert marked.replace(" ", "") == expected.replace(" ", ""), (code, side, marked, expected)
+                seen.add(code)
+        v.page.click(f"#entries tr[data-ref='{ref}'] button.open")
+    assert seen == wanted
+    v.shot("issue13-marks")

@@ -16,7 +16,7 @@ from typing import Iterator
 
 from evalkit.checks.terminology.context import EntryContext, RawFinding
 from evalkit.checks.terminology.tables import wrong_sense_rows
-from evalkit.records import Evidence
+from evalkit.records import Evidence, Severity
 
 
 @dataclass(frozen=True)
@@ -95,16 +95,17 @@ def wrong_sense_findings(c: EntryContext) -> Iterator[RawFinding]:
     entry = c.entry
     sides = (("abstract_zh", c.chinese, c.english), ("title_zh", entry.title_zh, entry.title_en))
     english_all = f"{entry.title_en}\n{c.english}"
+    chinese_all = f"{entry.title_zh}\n{c.chinese}".lower()
     for row in wrong_senses():
-        if row.applies_to(english_all) is None:
+        # the wrong renderings are rare in the Chinese: look for them before running the English patterns
+        if not any(w.lower() in chinese_all for w in row.wrong) or row.applies_to(english_all) is None:
             continue
         wrong = {field: _spans(zh, row.wrong) for field, zh, _ in sides}
-        if not any(wrong.values()):
-            continue
         if any(_accepted_outside(zh, row.accepted, wrong[field]) for field, zh, _ in sides):
             continue
-        # the evidence: the first wrong rendering of the abstract, else of the title
-        field, zh, en = next((s for s in sides if wrong[s[0]]), sides[0])
+        # the evidence: the first wrong rendering of the title, else of the abstract. In the title, the
+        # line every reader of the digest reads, the wrong sense misleads about what the paper is: an error.
+        field, zh, en = next((s for s in reversed(sides) if wrong[s[0]]), sides[0])
         start, end = min(wrong[field])
         source = row.term.search(en)
         yield RawFinding(
@@ -118,4 +119,5 @@ def wrong_sense_findings(c: EntryContext) -> Iterator[RawFinding]:
                 source_span=source.span() if source else None,
                 translation_span=(start, end),
             ),
+            severity=Severity.ERROR if field == "title_zh" else None,
         )

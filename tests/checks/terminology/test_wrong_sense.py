@@ -84,6 +84,15 @@ def test_the_title_is_read_when_the_abstract_is_right():
     assert f.evidence.source_span == (0, 6)
 
 
+def test_a_wrong_sense_in_the_title_is_an_error_pointing_at_the_title():
+    en = "We train a small transformer on arithmetic puzzles. It learns to carry digits after a few epochs."
+    zh = "我们在算术谜题上训练了一个小型变压器。它在几轮之后学会了进位。"
+    [f] = findings(en, zh, title_en="How Small Transformers Learn to Carry", title_zh="小型变压器如何学会进位")
+    assert f.severity is Severity.ERROR
+    assert f.evidence.field == "title_zh" and f.evidence.translation == "变压器"
+    assert f.evidence.translation_span == (2, 5)
+
+
 def test_every_row_is_complete():
     rows = wrong_sense_rows()
     assert len(rows) == len(wrong_senses()) >= 15
