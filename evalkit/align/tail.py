@@ -13,7 +13,7 @@ function words, is what the Chinese added.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -40,10 +40,6 @@ MIN_CUT_PREFIX = 3
 #: of its words render the fragment, and it has at least this many characters.
 EXTRA_SENTENCE_MAX_SHARE = 0.34
 EXTRA_SENTENCE_MIN_CHARS = 12
-#: Content characters of an unmatched gap between two rendered words from which the gap is an inserted
-#: clause. Ordinary translation leaves gaps where the dictionary knows no rendering; on the labelled
-#: development set the widest gap of a faithful cut sentence had up to 12 content characters.
-INNER_CLAUSE_CHARS = 14
 #: Shortest stem compared by prefix (inflections): shorter ones would match unrelated words.
 FUZZY_MIN = 5
 
@@ -81,7 +77,6 @@ class TailReading:
     cues: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
     shared_bead: bool = False  # the fragment shares its bead with the English sentence(s) before it
-    inner: bool = False  # the addition sits between rendered words, not after the last of them
 
     @property
     def invents(self) -> bool:
@@ -166,48 +161,7 @@ def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading |
         return TailReading(fragment, (start, end), None, None, "", "none", shared_bead=shared)
     added_from = _extra_sentences(chinese, start, end, tokens, rendering, explained)
     rendered_end = max((b for (a, b, _, _), r in zip(tokens, explained) if r and a < added_from), default=start)
-    reading = _reading(chinese, english, fragment, (start, end), rendered_end, _trim(chinese, rendered_end, end), said, shared)
-    if reading.invents:
-        return reading
-    # Nothing invented after the rendered end; an invented item may still sit inside the sentence, between
-    # two rendered words ("…in metrics like IOU and Dice[, and in path-planning metrics such as length and
-    # success rate,] outperforms…"): a gap far longer than normal translation leaves unmatched.
-    anchors = [(a, b) for (a, b, _, _), e in zip(tokens, explained) if e and b <= rendered_end]
-    gaps = [_trim(chinese, left_end, right_start) for (_, left_end), (right_start, _) in zip(anchors, anchors[1:])]
-    widest = max((g for g in gaps if g), key=lambda g: len(_content(chinese[g[0] : g[1]])), default=None)
-    if widest is not None and len(_content(chinese[widest[0] : widest[1]])) >= INNER_CLAUSE_CHARS:
-        inner = _reading(chinese, english, fragment, (start, end), rendered_end, widest, said, shared)
-        if inner.invents:
-            return replace(inner, inner=True)
-    if not shared:
-        # A claim word the fragment does not say is invented wherever the translation puts it: Chinese
-        # order may put a rendered word of the fragment after it ("…表明，TempoWave显著提升了预测性能",
-        # 预测 rendering the fragment's "forecasting").
-        first_rendered = next(a for (a, _, _, _), r in zip(tokens, rendering) if r)
-        clause = _unsaid_claim_clause(chinese, first_rendered, end, said)
-        if clause is not None:
-            claim = _reading(chinese, english, fragment, (start, end), rendered_end, clause, said, shared)
-            if claim.kind == "claim":
-                return replace(claim, inner=True)
-    return reading
-
-
-_CLAUSE_MARKS = re.compile(r"[，,。；;：:！？!?]")
-
-
-def _unsaid_claim_clause(chinese: str, start: int, end: int, said: set[str]) -> Span | None:
-    """The clause of ``chinese[start:end]`` holding the first claim word not in ``said``, or ``None``."""
-    region = chinese[start:end]
-    first = min(
-        ((region.find(cue.word), cue.word) for cue in claim_cues() if cue.word not in said and cue.word in region),
-        default=None,
-    )
-    if first is None:
-        return None
-    at = start + first[0]
-    left = max((m.end() for m in _CLAUSE_MARKS.finditer(chinese, start, at)), default=start)
-    right = next((m.start() for m in _CLAUSE_MARKS.finditer(chinese, at, end)), end)
-    return _trim(chinese, left, right)
+    return _reading(chinese, english, fragment, (start, end), rendered_end, _trim(chinese, rendered_end, end), said, shared)
 
 
 def _reading(

@@ -91,10 +91,9 @@ class FabricatedEnding(Check):
             detail = f" ({', '.join(reading.numbers[:3])})"
         elif reading.cues:
             detail = f" ({', '.join(reading.cues[:3])})"
-        where = "inserts" if reading.inner else "adds"
         return self.finding(
             self.name,
-            f"[^{entry.ref}]: the English stops at '…{fragment[-40:]}'; the Chinese {where} {what}{detail}: "
+            f"[^{entry.ref}]: the English stops at '…{fragment[-40:]}'; the Chinese adds {what}{detail}: "
             f"'{clip(added, 60)}'",
             line=entry.line_of("abstract_zh"),
             entry=entry,
