@@ -167,7 +167,8 @@ def read_user_glossary(
         clash = [f for f in forbidden if f in accepted]
         if clash:
             # a rendering cannot be both: the accepted one wins, since forbidding it would flag right translations
-            skipped.append(SkippedRow(path, lines[0], f"'{english}': {' / '.join(clash)} both accepted and forbidden; kept as accepted"))
+            message = f"'{english}': {' / '.join(clash)} both accepted and forbidden; kept as accepted"
+            skipped.append(SkippedRow(path, lines[0], message))
         terms.append(ImportedTerm(english, tuple(accepted), tuple(f for f in forbidden if f not in accepted), tuple(lines)))
     return ImportedGlossary(
         path, tuple(terms), tuple(sorted(skipped, key=lambda s: s.line)), delimiter, has_header, len(body)
@@ -216,8 +217,8 @@ def merge_into(existing_path: str, glossary: ImportedGlossary) -> MergeResult:
             continue
         refused = [a for a in term.accepted if a in forbidden[key]]
         if refused:
-            skipped.append(SkippedRow(glossary.path, term.lines[0], f"'{term.english}': {' / '.join(refused)} not added:"
-                                      f" {existing_path} forbids it"))
+            message = f"'{term.english}': {' / '.join(refused)} not added: {existing_path} forbids it"
+            skipped.append(SkippedRow(glossary.path, term.lines[0], message))
         more_accepted = [a for a in term.accepted if a not in accepted[key] and a not in forbidden[key]]
         more_forbidden = [f for f in term.forbidden if f not in forbidden[key] and f not in accepted[key]]
         if not more_accepted and not more_forbidden:

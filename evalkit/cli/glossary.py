@@ -113,15 +113,17 @@ def glossary_import(
         )
         if merge and exists:
             merged = merge_into(output, glossary)
-            _warn(glossary.skipped + merged.skipped)
+            warnings = glossary.skipped + merged.skipped
+            _warn(warnings)
             write_text(output, merged.text)
             summary = f"merged into {output}: {merged.new_terms} new term(s), {merged.new_renderings} new rendering(s)"
         else:
-            _warn(glossary.skipped)
+            warnings = glossary.skipped
+            _warn(warnings)
             write_text(output, to_glossary_tsv(glossary))
-            summary = f"wrote {output}: {len(glossary.terms)} term(s)"
+            summary = f"wrote {'standard output' if output == '-' else output}: {len(glossary.terms)} term(s)"
     header = "a header" if glossary.header else "no header"
-    say(f"{summary} from {glossary.rows} row(s) of {file} ({header}; {len(glossary.skipped)} warning(s))", err=output == "-")
+    say(f"{summary} from {glossary.rows} row(s) of {file} ({header}; {len(warnings)} warning(s))", err=output == "-")
 
 
 def _warn(skipped) -> None:  # type: ignore[no-untyped-def]
