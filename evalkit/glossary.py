@@ -18,6 +18,13 @@ from pathlib import Path
 from evalkit.errors import ConfigError
 
 GLOSSARY_NAME = "glossary.tsv"
+#: What separates the words of an English term: white space and hyphens ("fine-tuning" = "fine tuning").
+_WORD_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def term_key(english: str) -> str:
+    """The form under which rows of one English term are merged: lower case, words separated by one space."""
+    return " ".join(_WORD_SEPARATORS.split(english.lower().strip()))
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,7 @@ class Term:
     @property
     def words(self) -> list[str]:
         """The words of the English term (spaces and hyphens separate them)."""
-        return re.split(r"[\s\-]+", self.english)
+        return _WORD_SEPARATORS.split(self.english)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -60,18 +67,27 @@ def load_glossary(path: Path | None = None) -> tuple[Term, ...]:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> tuple[Term, ...]:
-    terms = []
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the glossary: {exc}") from None
+    return parse_glossary(text, path)
+
+
+def split_renderings(cell: str) -> tuple[str, ...]:
+    """The renderings of one glossary cell (``|`` separates them), stripped, empty ones left out."""
+    return tuple(x.strip() for x in cell.split("|") if x.strip())
+
+
+def parse_glossary(text: str, path: str) -> tuple[Term, ...]:
+    """The rows of a glossary file's text; ``path`` names the file in a :class:`ConfigError` for a bad row."""
+    terms = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         cols = line.split("\t")
         if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
             raise ConfigError(f"{path}:{number}: a glossary row needs 'English<TAB>accepted[<TAB>forbidden]'")
-        split = lambda col: tuple(x.strip() for x in col.split("|") if x.strip())  # noqa: E731
-        terms.append(Term(cols[0].strip(), split(cols[1]), split(cols[2]) if len(cols) > 2 else (), number))
+        forbidden = split_renderings(cols[2]) if len(cols) > 2 else ()
+        terms.append(Term(cols[0].strip(), split_renderings(cols[1]), forbidden, number))
     return tuple(terms)
-

@@ -1,8 +1,8 @@
-"""``evalkit glossary``: mine a glossary from aligned digests for review."""
+"""``evalkit glossary``: mine a glossary from aligned digests for review; import a user's own glossary."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -10,7 +10,7 @@ from evalkit.cli.base import app
 from evalkit.cli.common import Command, group, print_input_errors, say
 from evalkit.cli.exits import user_errors
 
-glossary_app = group("glossary", "Mine term renderings from digests for a maintainer to review.")
+glossary_app = group("glossary", "Mine term renderings from digests for review, or import your own glossary.")
 app.add_typer(glossary_app, name="glossary")
 
 
@@ -51,3 +51,82 @@ def glossary_mine(
         write_text(output, to_tsv(rows, rare_share=rare_share, source=f"{len(inputs.paths)} digest(s)"))
     terms = len({r.english for r in rows})
     say(f"wrote {output}: {len(rows)} rendering(s) of {terms} term(s) from {len(entries)} entries")
+
+
+@glossary_app.command("import", cls=Command)
+def glossary_import(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Your glossary: TSV, CSV or semicolon-separated, UTF-8.")],
+    output: Annotated[str, typer.Option("-o", "--output", metavar="OUT.tsv", help="Where to write the evalkit glossary (- for stdout).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT.tsv if it exists.")] = False,
+    merge: Annotated[bool, typer.Option("--merge", help="Add the terms and renderings to the evalkit glossary OUT.tsv, keeping its lines.")] = False,
+    english_column: Annotated[
+        Optional[str], typer.Option("--english-column", metavar="NAME|N", help="The English column: a header name or a number from 1.")
+    ] = None,
+    chinese_column: Annotated[
+        Optional[str], typer.Option("--chinese-column", metavar="NAME|N", help="The Chinese column: a header name or a number from 1.")
+    ] = None,
+    forbidden_column: Annotated[
+        Optional[str],
+        typer.Option("--forbidden-column", metavar="NAME|N", help="The column of forbidden renderings: a header name or a number from 1."),
+    ] = None,
+    delimiter: Annotated[
+        Optional[str], typer.Option("--delimiter", metavar="tab|comma|semicolon", help="How FILE separates columns (default: sniffed).")
+    ] = None,
+    separators: Annotated[
+        Optional[str],
+        typer.Option("--separators", metavar="CHARS", help="Characters that separate renderings in one cell (| always does). [default: |;；、/]"),
+    ] = None,
+) -> None:
+    """Read your own glossary into evalkit's glossary format (English<TAB>accepted|...<TAB>forbidden|...).
+
+    A first row naming the columns (en/english/source/term, zh/chinese/target/translation/中文/译文,
+    forbidden/avoid/禁用, in any case) is a header; without one, column 1 is English and column 2 Chinese.
+    Rows of one English term are merged. A row with an empty English or Chinese cell is skipped with a
+    warning; a row with too few columns stops the import. OUT.tsv is never overwritten unless --force or
+    --merge is given.
+    """
+    from pathlib import Path
+
+    from evalkit.errors import ConfigError
+    from evalkit.glossary_import import DELIMITERS, RENDERING_SEPARATORS, merge_into, read_user_glossary, to_glossary_tsv
+    from evalkit.report.write import check_target, write_text
+
+    with user_errors(writing=output):
+        if force and merge:
+            raise ConfigError("--force replaces OUT.tsv and --merge adds to it: give one")
+        if merge and output == "-":
+            raise ConfigError("--merge adds to an existing glossary file: give its name as --output, not -")
+        if delimiter is not None and delimiter not in DELIMITERS:
+            raise ConfigError(f"--delimiter {delimiter!r}: expected one of {', '.join(DELIMITERS)}")
+        check_target(output, "--output")
+        target = Path(output)
+        exists = output != "-" and target.is_file()
+        if exists and not (force or merge):
+            raise ConfigError(f"--output {output}: the file exists; pass --force to replace it or --merge to add to it")
+        glossary = read_user_glossary(
+            file,
+            english_column=english_column,
+            chinese_column=chinese_column,
+            forbidden_column=forbidden_column,
+            delimiter=DELIMITERS[delimiter] if delimiter else None,
+            separators=RENDERING_SEPARATORS if separators is None else separators,
+        )
+        if merge and exists:
+            merged = merge_into(output, glossary)
+            warnings = glossary.skipped + merged.skipped
+            _warn(warnings)
+            write_text(output, merged.text)
+            summary = f"merged into {output}: {merged.new_terms} new term(s), {merged.new_renderings} new rendering(s)"
+        else:
+            warnings = glossary.skipped
+            _warn(warnings)
+            write_text(output, to_glossary_tsv(glossary))
+            summary = f"wrote {'standard output' if output == '-' else output}: {len(glossary.terms)} term(s)"
+    header = "a header" if glossary.header else "no header"
+    say(f"{summary} from {glossary.rows} row(s) of {file} ({header}; {len(warnings)} warning(s))", err=output == "-")
+
+
+def _warn(skipped) -> None:  # type: ignore[no-untyped-def]
+    """One stderr line per row left out: ``evalkit: warning: FILE:LINE: why``."""
+    for row in skipped:
+        say(f"evalkit: warning: {row.path}:{row.line}: {row.message}", err=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from evalkit.align.lexicon import STOP_WORDS, load_lexicon, stem
+from evalkit.glossary import term_key
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_PIECE = re.compile(r"[A-Za-z0-9]+")
-_TERM_SPLIT = re.compile(r"[\s\-]+")
 
 
 def is_ascii_alnum(ch: str) -> bool:
@@ -26,8 +26,8 @@ def is_word(part: str) -> bool:
 
 
 def norm(text: str) -> str:
-    """Lower-case words separated by single spaces (hyphens count as spaces)."""
-    return " ".join(_TERM_SPLIT.split(text.lower().strip()))
+    """Lower-case words separated by single spaces (hyphens count as spaces): the glossary's merge key."""
+    return term_key(text)
 
 
 def content_words(text: str) -> tuple[str, ...]:
