@@ -101,8 +101,8 @@ def main() -> None:
     rows = [
         ("gate fails entries with a major defect", f"{failed}/{majors} ({failed / majors:.0%})", ">= 75%"),
         ("labelled clean entries with an error", f"{clean_errors}/{clean} ({clean_errors / clean:.0%})", "<= 5%"),
-        ("recall of major defects", f"{summary['recall_major']:.0%}", ">= 80%"),
-        ("recall of all defects", f"{summary['recall']:.0%}", ">= 55%"),
+        ("recall of major defects", f"{summary['recall_major']:.1%}", ">= 80%"),
+        ("recall of all defects", f"{summary['recall']:.1%}", ">= 55%"),
     ]
     for code, (hits, flags) in sorted(precision.items(), key=lambda kv: -kv[1][1]):
         if flags >= MIN_FLAGS:
