@@ -5,9 +5,14 @@ either stop where the English stops, or close the sentence: with the cut word co
 → "…物品关系的模块。"), with a few generic words, or with content the English never reached — a result,
 a claim, numbers, whole clauses or sentences. This module reads the Chinese that follows the last
 English sentence's alignment word by word: every dictionary word, Latin token and number of the
-Chinese is matched against the cut fragment (CC-CEDICT/glossary stems, literal tokens, the cut word as
-a prefix). The last match is where the fragment's translation ends; what follows, minus punctuation and
-function words, is what the Chinese added.
+Chinese is matched against the cut fragment (CC-CEDICT/glossary stems with their inflections, literal
+tokens, the cut word as a prefix, the claim words of ``data/claim_cues.tsv`` the fragment itself says),
+each English word rendering one Chinese word. The last match is where the fragment's translation ends;
+what follows, minus punctuation and function words, is what the Chinese added, and so is any later
+Chinese sentence that renders almost nothing of the fragment.
+
+Measured on the labelled real development set (``bench/detection_bench.py``): 45 of the 51 entries this
+reading flags have an invented ending, and it finds 45 of the 56 such endings there (24 of the 25 major).
 """
 
 from __future__ import annotations

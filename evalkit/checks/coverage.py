@@ -45,7 +45,8 @@ class Coverage(Check):
 
     name = "coverage"
     needs_alignment = True
-    # Warnings: an alignment heuristic, least sure in the abstracts the generator cut (evalkit.gate.policy).
+    # Warnings: an alignment heuristic, least sure in the abstracts the generator cut (evalkit.gate.policy);
+    # errors only when an entry's omissions lose a fifth of its English (OMISSION_ERROR_SHARE).
     codes = (
         CodeSpec("coverage.omission", Severity.WARNING, "an English sentence has no counterpart in the Chinese"),
         CodeSpec("coverage.addition", Severity.WARNING, "a Chinese sentence renders nothing in the English"),
@@ -75,7 +76,7 @@ class Coverage(Check):
         severe = lost >= OMISSION_ERROR_MIN_WORDS and lost >= OMISSION_ERROR_SHARE * len(entry.abstract_en.split())
         for k, span, sentence, coverage, cut_tail in omitted:
             which = f"the last English sentence ({k + 1}, cut by the generator)" if cut_tail else f"English sentence {k + 1}"
-            share = f"; with the other omissions {lost} of {len(entry.abstract_en.split())} English words are lost" if severe else ""
+            share = f"; {lost} of {len(entry.abstract_en.split())} English words lost in all" if severe else ""
             yield self.finding(
                 "coverage.omission",
                 f"[^{entry.ref}]: {which} has no counterpart in the Chinese "
