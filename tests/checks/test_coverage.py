@@ -66,6 +66,21 @@ def test_omitted_sentence_partly_echoed_elsewhere_is_a_warning(paper, k):
     assert finding.evidence.source == paper.en[k]
 
 
+def test_a_sentence_merged_away_into_a_two_to_one_bead_is_an_omission():
+    # GRASP without sentence 5 ("We transfer the controller ..."): the aligner pairs English 5 and 6 with
+    # Chinese 6, which renders sentence 6 and only 14% of sentence 5, and its words recur too little elsewhere
+    (finding,) = check(GRASP, abstract_zh=GRASP.zh_with(drop=(4,)))
+    assert finding.code == "coverage.omission" and finding.evidence.source == GRASP.en[4]
+    assert "rendered by the Chinese sentence aligned with it" in finding.message
+
+
+def test_no_merged_away_omission_next_to_an_unsure_pair():
+    # without sentence 4 the aligner pairs English 4 with Chinese 5 at similarity 0.07 and merges English 5
+    # into the next bead: sentence 5 is translated, its Chinese is only paired next door, so it is not reported
+    findings = check(GRASP, abstract_zh=GRASP.zh_with(drop=(3,)))
+    assert all(f.evidence.source != GRASP.en[4] for f in findings)
+
+
 def test_omissions_that_together_lose_a_fifth_of_the_english_are_errors():
     # GRASP has 163 words: sentences 2 and 6 (21 and 23 words) lose 27% of them together, 13% alone
     alone = check(GRASP, abstract_zh=GRASP.zh_with(drop=(1,)))
