@@ -96,6 +96,7 @@ class ClaimCue:
     word: str
     support: tuple[str, ...]  # lower-case stem prefixes ("outperform", "significan")
     pattern: re.Pattern[str]  # any of ``support`` at the start of an English word
+    hedge: bool = False  # a modal of prediction (可能, 往往): a claim when added, never a rendering
 
     def said_by(self, fragment: str, cut: str | None) -> bool:
         """Whether the English fragment says it: one of its words begins with a support word, or the
@@ -115,7 +116,12 @@ def claim_cues() -> tuple[ClaimCue, ...]:
         word, _, english = line.partition("\t")
         rows[word.strip()] = tuple(e.strip().lower() for e in english.split("|") if e.strip())
     cues = [
-        ClaimCue(word, support, re.compile(r"\b(?:" + "|".join(map(re.escape, support)) + ")", re.IGNORECASE))
+        ClaimCue(
+            word.lstrip("~"),
+            support,
+            re.compile(r"\b(?:" + "|".join(map(re.escape, support)) + ")", re.IGNORECASE),
+            hedge=word.startswith("~"),
+        )
         for word, support in rows.items()
         if support
     ]
@@ -159,7 +165,8 @@ def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading |
     cut = _cut_word(text)
     tokens = _located_tokens(chinese, start, end)
     said = {cue.word for cue in claim_cues() if cue.said_by(text, cut)}
-    rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in said for a, b, keys, latin in tokens]
+    said_words = {cue.word for cue in claim_cues() if cue.word in said and not cue.hedge}
+    rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in said_words for a, b, keys, latin in tokens]
     explained = [r or (companions is not None and companions.matches(keys)) for r, (_, _, keys, _) in zip(rendering, tokens)]
     shared = companions is not None
     if not any(rendering):

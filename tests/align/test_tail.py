@@ -89,3 +89,19 @@ def test_claim_cues_have_english_equivalents(word):
     cues = {cue.word: cue for cue in claim_cues()}
     assert cues[word].support, f"{word} has no English words that say the same"
     assert cues[word].said_by(f"the results {cues[word].support[0]}", None)
+
+
+def test_an_added_hedged_prediction_is_a_claim():
+    # "despite those strategies" (cut): the Chinese adds a prediction with 可能 the English never made
+    reading, added, _, _ = read(
+        "The policy learns to regrasp slipping objects, despite those objects", "该策略学会了重新抓取滑动的物体，尽管这些物体可能会损坏夹爪。"
+    )
+    assert reading.kind == "claim" and "可能" in reading.cues
+    assert added == "可能会损坏夹爪"
+
+
+def test_a_hedge_the_english_makes_is_no_claim_and_no_rendering():
+    # "may" says 可能; the modal still renders nothing, so the words after it are read as they are
+    reading, _, _, _ = read("The gripper may damage soft objects", "夹爪可能会损坏柔软的物体。")
+    assert reading.kind == "none"
+    assert {cue.word: cue for cue in claim_cues()}["可能"].hedge
