@@ -33,7 +33,10 @@ def _bigrams(text: str) -> dict[str, int]:
 
 @register_check
 class SummaryInventedEnding(Check):
-    """Compare the summary with the span :mod:`evalkit.align.tail` reads as invented after the cut."""
+    """Compare the summary with what the Chinese abstract invented after the cut English.
+
+    The invented span is the one :mod:`evalkit.align.tail` reads (``truncation.fabricated``'s evidence).
+    """
 
     name = "summary.invented-ending"
     needs_alignment = True
