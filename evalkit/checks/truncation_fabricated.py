@@ -37,8 +37,9 @@ class FabricatedEnding(Check):
 
     What follows the fragment's last rendered word (:mod:`evalkit.align.tail`) is what the translator
     added: an error when it states a result or claim (显著提高, 优于, 表明 … that the fragment does not say),
-    numbers the English lacks, or a clause of its own; a warning when a few words close the sentence; nothing when the Chinese only
-    completes the cut word or stops where the English stops (``truncation.follows-source``).
+    numbers the English lacks, or a clause of its own; a warning when a few words close the sentence;
+    nothing when the Chinese only completes the cut word or stops where the English stops
+    (``truncation.follows-source``).
     """
 
     name = "truncation.fabricated"
