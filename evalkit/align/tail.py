@@ -223,8 +223,14 @@ def _extra_sentences(
     """
     spans = [(a + start, b + start) for a, b in split_chinese(chinese[start:end])]
     seen_rendering = False
+    i = 0  # tokens and sentences are both in text order: one pass over the tokens
     for a, b in spans:
-        inside = [(r, e) for (ta, _, _, _), r, e in zip(tokens, rendering, explained) if a <= ta < b]
+        while i < len(tokens) and tokens[i][0] < a:
+            i += 1
+        inside = []
+        while i < len(tokens) and tokens[i][0] < b:
+            inside.append((rendering[i], explained[i]))
+            i += 1
         if not inside:
             continue
         share = sum(1 for r, e in inside if e) / len(inside)
