@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
 
 from evalkit.align.aligner import Alignment, align
@@ -29,6 +28,7 @@ from evalkit.align.segment import Span, split_chinese
 from evalkit.memo import text_cache
 from evalkit.records import Entry
 from evalkit.text.chars import CJK
+from evalkit.text.tables import package_table
 
 __all__ = ["CLAUSE_CHARS", "ClaimCue", "TailReading", "claim_cues", "new_numbers", "read_entry_tail", "read_tail"]
 
@@ -53,7 +53,6 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[A-Za-z]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\W*$")
-_DATA = Path(__file__).with_name("data")
 
 
 @dataclass(frozen=True)
@@ -110,11 +109,8 @@ class ClaimCue:
 def claim_cues() -> tuple[ClaimCue, ...]:
     """The claim words of ``data/claim_cues.tsv``, longest first."""
     rows: dict[str, tuple[str, ...]] = {}
-    for line in (_DATA / "claim_cues.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, _, english = line.partition("\t")
-        rows[word.strip()] = tuple(e.strip().lower() for e in english.split("|") if e.strip())
+    for word, *english in package_table("evalkit.align", "claim_cues"):
+        rows[word] = tuple(e.strip().lower() for e in "|".join(english).split("|") if e.strip())
     cues = [
         ClaimCue(
             word.lstrip("~"),

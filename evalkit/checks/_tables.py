@@ -7,18 +7,13 @@ what it holds and how it was measured). A table is read on first use, once per p
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
+
+from evalkit.text.tables import package_table
 
 
-@lru_cache(maxsize=None)
 def table_rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The rows of ``data/<name>.tsv``, split at tabs and stripped, without comment and blank lines."""
-    text = (files(__package__) / "data" / f"{name}.tsv").read_text(encoding="utf-8")
-    return tuple(
-        tuple(cell.strip() for cell in line.split("\t"))
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-    )
+    return package_table(__package__, name)
 
 
 @lru_cache(maxsize=None)

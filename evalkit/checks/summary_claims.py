@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from typing import Iterable
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.tables import package_table
 
 #: A measured change, which supports an intensity claim (显著提升) as much as the word "significantly".
 QUANTITY = re.compile(
@@ -60,8 +60,7 @@ def _alternation(words: Iterable[str], *, ascii_words: bool) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def claim_classes() -> tuple[ClaimClass, ...]:
     """The rows of ``data/summary_claims.tsv``, in file order, with ``@class`` references expanded."""
-    text = (files("evalkit.checks") / "data" / "summary_claims.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    rows = package_table("evalkit.checks", "summary_claims")
     raw = {name.strip(): (tuple(c for c in cues.split("|") if c), tuple(s for s in support.split("|") if s)) for name, cues, support in rows}
 
     def expand(name: str, seen: frozenset[str] = frozenset()) -> tuple[list[str], bool]:

@@ -7,13 +7,13 @@ process. What each table holds is said at the top of its file and in the functio
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
+
+from evalkit.text.tables import package_table
 
 
 def _rows(name: str) -> list[list[str]]:
     """The rows of ``data/<name>.tsv``, split at tabs, without comment and blank lines."""
-    text = (files(__package__) / "data" / f"{name}.tsv").read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [list(row) for row in package_table(__package__, name)]
 
 
 def _words(name: str) -> frozenset[str]:
