@@ -22,6 +22,7 @@ from evalkit.glossary import load_glossary
 from evalkit.memo import text_cache
 
 __all__ = [
+    "CJK_RUN",
     "STEM_LENGTH",
     "STOP_WORDS",
     "ZH_STOP_WORDS",
@@ -54,7 +55,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z\-']+")
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[A-Za-z]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME_LIKE = re.compile(r"[A-Z0-9]")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+#: A run of Chinese characters (what the dictionary segments).
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|\b(?:CL|Tw):\S*")
 
 
@@ -119,6 +121,24 @@ class Lexicon:
         """
         return _longest_match(run, self.glosses, self.longest)
 
+    def located_tokens(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, frozenset[str], bool]]:
+        """``(start, end, keys, latin)`` of each token of :meth:`tokens` in ``text[start:end]``, in text order,
+        with offsets into ``text``: what a reader of word positions (:mod:`evalkit.align.tail`) needs."""
+        end = len(text) if end is None else end
+        region = text[start:end]
+        out: list[tuple[int, int, frozenset[str], bool]] = []
+        for run in CJK_RUN.finditer(region):
+            for a, b in self.word_spans(run.group()):
+                word = run.group()[a:b]
+                if word not in ZH_STOP_WORDS:
+                    out.append((start + run.start() + a, start + run.start() + b, self.glosses[word], False))
+        for m in _LATIN_TOKEN.finditer(region):
+            out.append((start + m.start(), start + m.end(), frozenset({m.group().lower()}), True))
+        for m in _NUMBER.finditer(region):
+            out.append((start + m.start(), start + m.end(), frozenset({m.group().replace(",", "")}), True))
+        out.sort()
+        return out
+
     @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every English stem of every gloss: the English words the dictionary knows."""
@@ -135,7 +155,7 @@ class Lexicon:
 def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     pos = 0
-    for run in _CJK_RUN.finditer(text):
+    for run in CJK_RUN.finditer(text):
         out.extend(_latin_tokens(text[pos : run.start()]))
         chars = run.group()
         for start, end in lexicon.word_spans(chars):

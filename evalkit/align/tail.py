@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from evalkit.align.aligner import Alignment, align
-from evalkit.align.lexicon import STEM_LENGTH, STOP_WORDS, ZH_STOP_WORDS, load_lexicon, stem
+from evalkit.align.lexicon import CJK_RUN, STEM_LENGTH, STOP_WORDS, ZH_STOP_WORDS, load_lexicon, stem
 from evalkit.align.segment import Span, split_chinese
 from evalkit.memo import text_cache
 from evalkit.records import Entry
@@ -49,9 +49,6 @@ EXTRA_SENTENCE_MIN_CHARS = 12
 FUZZY_MIN = 5
 
 _ENGLISH_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9\-'+.]*[A-Za-z0-9+]|[A-Za-z]|\d+(?:[.,]\d+)*")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-+.]*[A-Za-z0-9+]|[A-Za-z]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z\-]*)\W*$")
 
 
@@ -159,7 +156,7 @@ def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading |
     bead = alignment.pairs[tail_index].en
     companions = _Words(english[bead[0] : fragment[0]]) if bead and bead[0] < fragment[0] else None
     cut = _cut_word(text)
-    tokens = _located_tokens(chinese, start, end)
+    tokens = load_lexicon().located_tokens(chinese, start, end)
     said = {cue.word for cue in claim_cues() if cue.said_by(text, cut)}
     said_words = {cue.word for cue in claim_cues() if cue.word in said and not cue.hedge}
     rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in said_words for a, b, keys, latin in tokens]
@@ -328,24 +325,6 @@ def _renders(token_keys: frozenset[str], latin: bool, text: str, words: _Words, 
     return any(k.startswith(cut) or (cut.startswith(k) and len(k) > MIN_CUT_PREFIX) for k in token_keys)
 
 
-def _located_tokens(chinese: str, start: int, end: int) -> list[tuple[int, int, frozenset[str], bool]]:
-    """``(start, end, keys, latin)`` of the dictionary words, Latin tokens and numbers in ``chinese[start:end]``."""
-    lexicon = load_lexicon()
-    out: list[tuple[int, int, frozenset[str], bool]] = []
-    region = chinese[start:end]
-    for run in _CJK_RUN.finditer(region):
-        for a, b in lexicon.word_spans(run.group()):
-            word = run.group()[a:b]
-            if word not in ZH_STOP_WORDS:
-                out.append((start + run.start() + a, start + run.start() + b, lexicon.glosses[word], False))
-    for m in _LATIN.finditer(region):
-        out.append((start + m.start(), start + m.end(), frozenset({m.group().lower()}), True))
-    for m in _NUMBER.finditer(region):
-        out.append((start + m.start(), start + m.end(), frozenset({m.group().replace(",", "")}), True))
-    out.sort()
-    return out
-
-
 def _trim(chinese: str, start: int, end: int) -> Span | None:
     """``(start, end)`` without leading and trailing punctuation and spaces; ``None`` when nothing is left."""
     while start < end and not (CJK.match(chinese[start]) or chinese[start].isalnum()):
@@ -359,7 +338,7 @@ def _content(piece: str) -> str:
     """The CJK characters, Latin letters and digits of ``piece`` outside function words."""
     lexicon = load_lexicon()
     kept = []
-    for run in _CJK_RUN.finditer(piece):
+    for run in CJK_RUN.finditer(piece):
         chars = run.group()
         covered = [False] * len(chars)
         for a, b in lexicon.word_spans(chars):
