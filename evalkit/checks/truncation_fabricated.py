@@ -8,7 +8,7 @@ from evalkit.align.tail import TailReading, read_entry_tail
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.checks.leak import NOTE_GATE, NOTE_SENTENCE, TRANSLATOR_NOTE
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
-from evalkit.text.chars import clip, ends_mid_sentence, ends_with_ellipsis
+from evalkit.text.chars import clip, ends_in_dots, ends_mid_sentence
 
 #: Content characters (Chinese characters, letters, digits outside function words) from which a few words
 #: that close the cut sentence are reported (a warning). Completing the cut word takes fewer: on the
@@ -19,9 +19,6 @@ CLOSING_CHARS = 5
 #: zh/en ratio), for invented content the word-by-word reading cannot place (an item inserted before the
 #: rendered end). On 2,633 real cut entries the excess has p50 4, p90 27, p95 46, p99 85 characters.
 EXCESS_WARNING = 40
-
-#: Brackets, quotes and stops a translator may close a sentence with after marking the cut with dots.
-_CLOSERS = "）)」』”’\"'。．. "
 
 _WHAT = {
     "claim": "a claim the English never reached",
@@ -52,7 +49,7 @@ class FabricatedEnding(Check):
         zh = entry.abstract_zh.rstrip()
         if not entry.source_truncated or not zh or not entry.abstract_en.strip():
             return
-        if ends_with_ellipsis(zh) or ends_mid_sentence(zh) or ends_with_ellipsis(zh.rstrip(_CLOSERS)):
+        if ends_in_dots(zh) or ends_mid_sentence(zh):
             # the Chinese stops where the English does ("…（GPT-4o接近……）。" too): truncation.translation's context
             return
         reading = read_entry_tail(entry)

@@ -21,6 +21,16 @@ def ends_with_ellipsis(text: str) -> bool:
     return bool(ELLIPSIS.search(text))
 
 
+#: Brackets, quotes and stops a translator may close a sentence with after marking the cut with dots.
+_CLOSERS = "）)」』”’\"'。．. "
+
+
+def ends_in_dots(text: str) -> bool:
+    """Whether ``text`` stops in an ellipsis, also one closed by brackets, quotes or a stop
+    (``…（GPT-4o接近……）。``): the translator marked where the English stops."""
+    return ends_with_ellipsis(text) or ends_with_ellipsis(text.rstrip(_CLOSERS))
+
+
 def ends_mid_sentence(text: str) -> bool:
     """Whether the last visible character cannot end a sentence (a letter, digit, ideograph, comma...)."""
     stripped = text.rstrip()
