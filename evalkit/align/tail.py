@@ -157,9 +157,10 @@ def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading |
     companions = _Words(english[bead[0] : fragment[0]]) if bead and bead[0] < fragment[0] else None
     cut = _cut_word(text)
     tokens = load_lexicon().located_tokens(chinese, start, end)
-    said = {cue.word for cue in claim_cues() if cue.said_by(text, cut)}
-    said_words = {cue.word for cue in claim_cues() if cue.word in said and not cue.hedge}
-    rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in said_words for a, b, keys, latin in tokens]
+    said_cues = [cue for cue in claim_cues() if cue.said_by(text, cut)]
+    said = {cue.word for cue in said_cues}
+    renders_too = {cue.word for cue in said_cues if not cue.hedge}  # a hedge said is no rendering
+    rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in renders_too for a, b, keys, latin in tokens]
     explained = [r or (companions is not None and companions.matches(keys)) for r, (_, _, keys, _) in zip(rendering, tokens)]
     shared = companions is not None
     if not any(rendering):
