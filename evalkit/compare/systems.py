@@ -128,11 +128,16 @@ def load_system(
 
         reports = [load_report(p) for p in paths]
     else:
+        from dataclasses import replace
+
         from evalkit.pipeline import score
         from evalkit.report.canonical import build_report
 
-        run = score(list(paths), config, jobs=jobs, progress=progress)
-        reports = [build_report(run, config)]
+        # The comparison scores BLEU/chrF/TER itself, against ``references``; scoring them in the run as
+        # well would only double the work (sacrebleu's TER on Chinese takes about a second an abstract).
+        scoring = replace(config, use_references=False)
+        run = score(list(paths), scoring, jobs=jobs, progress=progress)
+        reports = [build_report(run, scoring)]
     units = [u for report in reports for u in units_of_report(report, references)]
     errors = tuple(e for report in reports for e in report.get("errors", []))
     merged = reports[0] if len(reports) == 1 else {**reports[0], "issues": [i for r in reports for i in r["issues"]]}
