@@ -207,7 +207,10 @@ def collect_issues(
                 if KINDS.index(kind) > KINDS.index(before):
                     notes.append(f"{issue.get('id')}: also in {where}; the {_KIND_NAMES[before]} in {shown.show(before_path or '-')} is used")
                     continue
-                notes.append(f"{issue.get('id')}: found again in {where}; the later {_KIND_NAMES[kind]} is used")
+                if kind != before:
+                    notes.append(f"{issue.get('id')}: also in {shown.show(before_path or '-')}; the {_KIND_NAMES[kind]} in {where} is used")
+                else:
+                    notes.append(f"{issue.get('id')}: found again in {where}; the later {_KIND_NAMES[kind]} is used")
             latest[key] = (report_path, report, issue, kind)
     used: set[str] = set()
     taken: set[str] = set()

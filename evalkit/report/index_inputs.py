@@ -156,7 +156,8 @@ def read_history(path: str, *, in_directory: bool = False) -> list[dict[str, Any
         if in_directory and "not an evalkit history" in str(exc):
             raise _Skip("an SQLite file that is not an evalkit history") from None
         # the history's messages name the file already; the InputError names it once, first
-        raise InputError(path, str(exc).replace(f"{path}: ", "").replace(f" {path}", "")) from None
+        message = str(exc).replace(f"{path}: ", "").replace(f" {path}", "")
+        raise InputError(path, "the file" + message[len(path):] if message.startswith(path) else message) from None
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for f in facts:
         latest[(f.path, f.issue_id)] = {
