@@ -221,8 +221,7 @@ def category_measures(items: Sequence[Dated]) -> list[Measure]:
             totals[cat] += count
     busiest = [c for c, t in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])) if t][:MAX_CATEGORY_CHARTS]
     return [
-        Measure(f"cat:{cat}", cat, "rate", f"{totals[cat]:,} errors + warnings", _category(cat), unit=" /100", scale="category",
-                digits=2)
+        Measure(f"cat:{cat}", cat, "rate", f"{totals[cat]:,} errors + warnings", _category(cat), unit=" /100", scale="category")
         for cat in busiest
     ]
 
@@ -232,7 +231,7 @@ def score_measures(metrics: Sequence[tuple[str, bool, int]]) -> list[Measure]:
     return [
         Measure(f"score:{name}", f"{name} {'↑' if higher else '↓'}", "score",
                 "mean of the issues' scores weighted by scored entries; whisker: 95% interval from the issues'"
-                " bootstrap intervals (taken as independent)", lambda f: None, digits=digits, higher_is_better=higher)
+                " bootstrap intervals (taken as independent)", lambda f: None, digits=digits + 1, higher_is_better=higher)
         for name, higher, digits in metrics
     ]
 
@@ -371,7 +370,7 @@ def trend_data(items: Sequence[Dated], measures: Sequence[Measure]) -> dict[str,
                 if not points:
                     continue
                 series[m.key] = [
-                    [index_of[grain][p.bucket], _round(p.value, m.digits + 1), _round(p.lo, m.digits + 1), _round(p.hi, m.digits + 1),
+                    [index_of[grain][p.bucket], _round(p.value, m.digits), _round(p.lo, m.digits), _round(p.hi, m.digits),
                      _round(p.k, 3), p.n, p.issues]
                     for p in points
                 ]

@@ -387,7 +387,7 @@ def expected_points(reports: list[tuple[str, dict[str, Any]]], chart: str, grain
     sources, _ = collect_issues(reports)
     items = [i for i in trend_items(sources, display_of(sources)) if (not channel or i.channel == channel) and (not source or i.source == source)]
     measure = next(m for m in headline_measures() if m.key == chart)
-    return [(bucket_label(p.bucket, grain), round(p.value, measure.digits + 1)) for p in aggregate(items, measure, grain)]
+    return [(bucket_label(p.bucket, grain), round(p.value, measure.digits)) for p in aggregate(items, measure, grain)]
 
 
 def drawn_points(v: Visit, chart: str) -> list[tuple[str, float]]:

@@ -208,3 +208,10 @@ def test_write_report_html_into_an_existing_directory(tmp_path):
     empty = copy.deepcopy(example_report())
     empty["issues"] = []
     assert write_report_html(empty, str(tmp_path)) == [str(tmp_path / INDEX_PAGE)]
+
+
+def test_the_stylesheet_holds_back_exactly_the_rows_past_the_first_page():
+    from evalkit.report.html.assets import asset
+    from evalkit.report.index import PAGE_SIZE
+
+    assert f"table.unpaged tbody tr:nth-child(n+{PAGE_SIZE + 1})" in asset("style.css.j2")
