@@ -43,7 +43,7 @@ def report_index(
 ) -> None:
     """Write an index across issues, with trends over time, and one HTML page per issue.
 
-    Inputs are score reports (evalkit score --format json), gate reports (evalkit gate --report) and gate
+    Inputs are score reports (evalkit score --format json), gate reports (evalkit gate --output) and gate
     histories (reports/history.sqlite), or directories searched for them; an issue found in several
     counts once. The index lists every issue (50 rows a page, sortable, filterable by channel, source,
     status and text) and charts, by week or month, for every issue, a channel or a source: findings per

@@ -159,7 +159,7 @@ def find_reports(paths: Sequence[str]) -> tuple[list[tuple[str, dict[str, Any]]]
 #: The message when the paths given hold no input at all.
 NOTHING_FOUND = (
     "no evalkit JSON reports found (write them with evalkit score --format json), nor gate reports"
-    " (evalkit gate --report FILE) or gate histories (evalkit gate --record)"
+    " (evalkit gate --output FILE) or gate histories (evalkit gate --record)"
 )
 
 

@@ -3,7 +3,7 @@
 Three kinds of input give issues to the index:
 
 * a score report (``evalkit.report/1``, ``evalkit score --format json``): every figure, and a page per issue;
-* a gate report (``evalkit.gate/1``, ``evalkit gate --report FILE``): per issue its entries and failing
+* a gate report (``evalkit.gate/1``, ``evalkit gate --output FILE``): per issue its entries and failing
   entries (its reasons name only the failing codes, so it gives no finding counts);
 * a gate history (SQLite, ``evalkit gate --record``, ``reports/history.sqlite``): per issue its entries,
   failing entries and every entry's error and warning codes, so findings by category too.
