@@ -53,3 +53,12 @@ def test_entries_without_an_id_are_matched_by_ref() -> None:
     b = system("b", unit(None, 4))
     m = match_units(a, b)
     assert [p.key for p in m.pairs] == ["ref 4"] and [u.ref for u in m.only_a] == [3]
+
+
+def test_a_paper_in_two_issues_is_matched_within_the_issue_of_the_same_file_name() -> None:
+    def at(path: str, ref: int, text: str) -> Unit:
+        return Unit(arxiv_id="2401.1", ref=ref, issue=path, path=path, line=1, channel="", source="T.", translation=text)
+
+    a = system("a", at("old/0101_cs.CL.md", 3, "一月"), at("old/0102_cs.CL.md", 3, "二月"))
+    b = system("b", at("new/0102_cs.CL.md", 3, "二月新"), at("new/0101_cs.CL.md", 3, "一月新"))
+    assert [(p.a.translation, p.b.translation) for p in match_units(a, b).pairs] == [("一月", "一月新"), ("二月", "二月新")]
