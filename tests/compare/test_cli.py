@@ -101,3 +101,18 @@ def test_triples_files_are_compared_row_by_row(tmp_path) -> None:
     assert set(measures) == {"chrf"}  # no checks run on triples
     assert measures["chrf"]["segments"] == 6 and measures["chrf"]["better"] == "baseline"
     assert pair["win_tie_loss"]["chrf"] == {"wins": 0, "ties": 3, "losses": 3}
+
+
+def test_a_comet_model_adds_a_paired_model_measure(tiny_comet, versions, tmp_path) -> None:
+    out = tmp_path / "cmp.json"
+    result = runner.invoke(
+        app, ["compare", versions.original, versions.injected, "--comet-model", str(tiny_comet.qe), "-f", "json", "-o", str(out), *FAST]
+    )
+    assert result.exit_code == 0, result.output
+    pair = json.loads(out.read_text(encoding="utf-8"))["comparisons"][0]
+    qe = next(m for m in pair["measures"] if m["name"] == "comet-qe")
+    assert qe["group"] == "model" and qe["segments"] == len(versions.entries) and qe["unit"] == "mean"
+    assert qe["p_bs"] is not None and qe["p_ar"] is not None
+    assert pair["primary"] == "comet-qe"
+    untouched = [e for e in pair["entries"] if e["same_text"]]
+    assert untouched and all(e["scores"]["comet-qe"][0] == e["scores"]["comet-qe"][1] for e in untouched)
