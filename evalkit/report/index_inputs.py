@@ -110,7 +110,8 @@ def _load(path: str, *, in_directory: bool) -> Loaded:
         if in_directory:
             raise _Skip("not JSON") from None
         line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        raise InputError(path, "neither JSON (a score or gate report) nor an SQLite gate history", line=line) from None
+        why = f"not JSON ({exc.msg})" if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
+        raise InputError(path, f"{why}: neither a score or gate report nor an SQLite gate history", line=line) from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     if is_report(data):
