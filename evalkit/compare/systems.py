@@ -10,7 +10,6 @@ both systems of a comparison are always scored against the same references.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Callable, Mapping, Sequence
@@ -221,7 +220,3 @@ def default_names(inputs: Sequence[Sequence[str]]) -> list[str]:
         return parents
     return [chr(ord("A") + k) if k < 26 else f"S{k + 1}" for k in range(len(inputs))]
 
-
-def dumps(data: Any) -> str:
-    """Compact JSON used inside messages (a finding's evidence, say)."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
