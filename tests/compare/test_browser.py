@@ -172,3 +172,21 @@ def test_phone_width_does_not_overflow(compared, visit):
     no_overflow(v)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     v.shot("compare-phone", full_page=True)
+
+
+def test_the_pair_selector_switches_sections_and_entries(compared, visit, tmp_path):
+    page, _ = compared
+    a, b = page.parent / "a.md", page.parent / "b.md"
+    three = tmp_path / "three.html"
+    result = run_compare([str(a), str(b), str(a), "-n", "one", "-n", "two", "-n", "three", "-f", "html", "-o", str(three), "-q"])
+    assert result.exit_code == 0, result.output
+    v = visit(three.as_uri())
+    shown = "() => Array.from(document.querySelectorAll('section.cmp-pair:not(.cmp-unmatched)')).filter(s => !s.hidden).map(s => s.dataset.pair)"
+    assert v.page.evaluate(shown) == ["0"]
+    v.page.select_option("#pair-select", "2")  # two → three: the baseline's text again, so NUMBER_ID's findings are gone
+    assert v.page.evaluate(shown) == ["2"]
+    v.page.click(f"#centries tbody tr[data-key='{NUMBER_ID}']")
+    got = marked_changes(v)
+    assert got["appeared"] == [] and sorted(got["disappeared"]) == sorted(APPEARED[NUMBER_ID])
+    assert v.page.evaluate("location.hash") == f"#entry={NUMBER_ID}&pair=2"
+    no_overflow(v)
