@@ -290,6 +290,21 @@ def bench_html(repeat: int) -> list[Row]:
     return [Row(f"HTML page: {name}", figure, target, command) for name, figure, target, _ in rows]
 
 
+def bench_index(repeat: int) -> list[Row]:
+    """The index of the whole corpus (``evalkit report``): page size, load and first chart draw in Chromium."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import tempfile
+
+    import index_bench
+
+    corpus = next((c for c in index_bench.CORPORA if c.is_dir()), None)
+    if corpus is None:
+        return [Row("index page", "skipped: ../shared/corpus absent", "", "")]
+    command = "python bench/index_bench.py"
+    rows = index_bench.measure(corpus, None, max(repeat, 3), Path(tempfile.mkdtemp(prefix="index-bench-")))
+    return [Row(f"index page: {name}", figure, target, command) for name, figure, target, _ in rows]
+
+
 #: Targets of the COMET rows that have one (issue #4).
 COMET_TARGETS = {
     "ratio comet-score per file / evalkit one run (both fp16)": "> 1 (report the ratio)",
@@ -304,6 +319,7 @@ BENCHMARKS = {
     "sacrebleu": bench_sacrebleu,
     "comet": bench_comet,
     "html": bench_html,
+    "index": bench_index,
 }
 
 NOTES = """

@@ -127,7 +127,7 @@ def test_report_builds_an_index_from_a_directory(work):
     (work / "reports" / "other.json").write_text("[]", encoding="utf-8")
     result = invoke("report", "reports", "--out", "site", "--date", "2026-02-03")
     assert result.exit_code == 0, result.output
-    assert "wrote site/index.html and 3 issue page(s) from 2 report(s)" in result.stdout
+    assert "wrote site/index.html and 3 issue page(s) from 2 input(s)" in result.stdout
     assert "other.json: skipped, not an evalkit report" in result.stderr
     index = (work / "site" / "index.html").read_text(encoding="utf-8")
     assert "2026-02-03" in index  # the fixtures' names hold no date: the bare --date fills in
@@ -154,6 +154,15 @@ def test_report_errors(work, args, expected):
     result = invoke(*args)
     assert result.exit_code == 2
     assert expected in _one_error_line(result)
+
+
+def test_report_publishes_the_readable_inputs_and_exits_2_naming_the_unreadable_one(work):
+    (work / "broken.json").write_text("{", encoding="utf-8")
+    result = invoke("report", "one.json", "broken.json", "-o", "site")
+    assert result.exit_code == 2
+    assert "broken.json" in _one_error_line(result) and "wrote site/index.html and 1 issue page(s) from 1 input(s)" in result.stdout
+    index = (work / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Input errors" in index and "broken.json" in index and str(work) not in index
 
 
 def test_report_out_is_a_file(work):

@@ -76,6 +76,15 @@ def compare(
         float,
         typer.Option("--alpha", min=0.0, max=1.0, metavar="P", help="A difference is significant when both p-values are below P.", rich_help_panel=TESTS_PANEL),
     ] = DEFAULT_ALPHA,
+    sacrebleu_ties: Annotated[
+        bool,
+        typer.Option(
+            "--sacrebleu-ties",
+            help="Count only resampled differences strictly larger than the observed one, as sacrebleu does"
+            " (its exact p-values; identical systems then come out 'significant'). Default: ties count.",
+            rich_help_panel=TESTS_PANEL,
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", min=0, max=10_000, metavar="N", help="How many entries that changed most to name.")] = 20,
     metric: Annotated[
         Optional[list[str]],
@@ -141,7 +150,7 @@ def compare(
             with progress_bar(progress) as on_progress:
                 loaded.append(load_system(system_name, [path], config, triples=triples, jobs=jobs, references=refs, progress=on_progress))
         settings = CompareSettings(
-            TestSettings(seed=seed, bs_samples=bs_samples, ar_trials=ar_trials, alpha=alpha),
+            TestSettings(seed=seed, bs_samples=bs_samples, ar_trials=ar_trials, alpha=alpha, count_ties=not sacrebleu_ties),
             metrics=config.metrics,
             sacrebleu=config.sacrebleu,
             most_changed=top,

@@ -1,4 +1,4 @@
-"""``evalkit report``: an index with trends across JSON reports, and a page per issue."""
+"""``evalkit report``: an index with trends across score reports, gate reports and histories, and a page per issue."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import typer
 
 from evalkit.cli.base import app
 from evalkit.cli.common import Command, renamed, say
-from evalkit.cli.exits import user_errors
+from evalkit.cli.exits import EXIT_ERROR, user_errors
 
 #: Where ``evalkit report`` writes without --output.
 DEFAULT_SITE = "reports"
@@ -19,7 +19,11 @@ def report_index(
     ctx: typer.Context,
     inputs: Annotated[
         list[str],
-        typer.Argument(metavar="DIR_OR_REPORT", help="JSON reports, or directories searched for *.json reports.", show_default=False),
+        typer.Argument(
+            metavar="DIR_OR_REPORT",
+            help="Score or gate reports (JSON), gate histories (SQLite), or directories searched for *.json and *.sqlite.",
+            show_default=False,
+        ),
     ],
     output: Annotated[str, typer.Option("--output", "-o", metavar="DIR", help="Directory for index.html and the issue pages.")] = DEFAULT_SITE,
     out: Annotated[Optional[str], typer.Option("--out", metavar="DIR", hidden=True, help="The old name of --output.")] = None,
@@ -39,18 +43,32 @@ def report_index(
 ) -> None:
     """Write an index across issues, with trends over time, and one HTML page per issue.
 
-    The index lists every issue with its date, figures and status and charts, over the issues' dates,
-    the scores, the findings per category, the share of entries whose English was cut and the share of
-    failing entries. Every page is one self-contained file that works offline from file://.
+    Inputs are score reports (evalkit score --format json), gate reports (evalkit gate --output) and gate
+    histories (reports/history.sqlite), or directories searched for them; an issue found in several
+    counts once. The index lists every issue (50 rows a page, sortable, filterable by channel, source,
+    status and text) and charts, by week or month, for every issue, a channel or a source: findings per
+    100 entries, failing entries, invented endings, leaks, English cut, scores where references gave
+    them, and findings per 100 entries by category, each point entry-weighted with a 95% interval.
+    Paths are shown relative to the inputs' shared folder. An unreadable input is reported (exit 2) and
+    the others are still published. Every page is one self-contained file that works offline from file://.
     """
-    from evalkit.report.index import DateRules, find_reports, write_site
+    from evalkit.errors import InputError
+    from evalkit.report.index import NOTHING_FOUND, DateRules, write_site
+    from evalkit.report.index_inputs import read_inputs
 
     directory = renamed(ctx, "--output", output, "--out", out)
     with user_errors(writing=directory, malformed_report=""):
         rules = DateRules.parse(date or ())
-        reports, notes = find_reports(inputs)
-        site = write_site(reports, directory, rules=rules, title=title)
+        found = read_inputs(inputs)
+        if not found.loaded:
+            raise found.problems[0] if len(found.problems) == 1 else InputError(", ".join(inputs) or ".", NOTHING_FOUND)
+        reports = [(x.path, dict(x.data)) for x in found.loaded]
+        site = write_site(reports, directory, rules=rules, title=title, problems=found.problems)
     if not quiet:
-        for note in notes + site.notes:
+        for note in found.notes + site.notes:
             say(f"evalkit: note: {note}", err=True)
-    say(f"wrote {site.index} and {len(site.pages)} issue page(s) from {len(reports)} report(s)")
+    for problem in found.problems:
+        say(f"evalkit: error: {problem}", err=True)
+    say(f"wrote {site.index} and {len(site.pages)} issue page(s) from {len(reports)} input(s)")
+    if found.problems:
+        raise typer.Exit(EXIT_ERROR)

@@ -1,7 +1,7 @@
 """Entry by entry: which findings appear, disappear or persist, who wins, and where the systems differ.
 
 - **Findings** of a matched entry are paired by code: a finding of the baseline persists when the system
-  has one with the same code (the same evidence text first, else in line order); the rest disappeared
+  has one with the same code (pairs with the same evidence text first, then the rest in line order); the rest disappeared
   (baseline only) or appeared (system only). Info findings are facts (the English was cut), not problems,
   and are left out.
 - **Win / tie / loss** per entry: for a score, the system wins when its segment score is better by more
@@ -54,17 +54,22 @@ def diff_findings(a: Unit, b: Unit) -> FindingDiff:
     left = _problems(a)
     right = _problems(b)
     used: set[int] = set()
-    persisted = []
-    disappeared = []
-    for f in left:
-        same_code = [k for k, g in enumerate(right) if k not in used and g.get("code") == f.get("code")]
-        if not same_code:
-            disappeared.append(f)
-            continue
-        same_text = [k for k in same_code if _evidence_text(right[k]) == _evidence_text(f)]
-        k = (same_text or same_code)[0]
-        used.add(k)
-        persisted.append((f, right[k]))
+    partner: dict[int, int] = {}
+    # same code and evidence first, so that a finding whose text is still there keeps its partner
+    for same_text in (True, False):
+        for i, f in enumerate(left):
+            if i in partner:
+                continue
+            for k, g in enumerate(right):
+                if k in used or g.get("code") != f.get("code"):
+                    continue
+                if same_text and _evidence_text(g) != _evidence_text(f):
+                    continue
+                partner[i] = k
+                used.add(k)
+                break
+    persisted = [(f, right[partner[i]]) for i, f in enumerate(left) if i in partner]
+    disappeared = [f for i, f in enumerate(left) if i not in partner]
     appeared = [g for k, g in enumerate(right) if k not in used]
     return FindingDiff(tuple(appeared), tuple(disappeared), tuple(persisted))
 

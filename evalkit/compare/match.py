@@ -1,8 +1,9 @@
 """Which unit of one system is which unit of another: entries are matched by arXiv id.
 
 A paper appears once per issue as a rule, but a directory of digests (or one digest with a duplicated
-entry) can hold the same id several times. Then the occurrences are matched by their ``ref`` first (the
-same position in the same digest layout), and whatever is left in the order the units were read. Units
+entry) can hold the same id several times. Then the occurrences are matched within digests of the same file
+name and ``ref`` first (two versions of one issue), then by ``ref`` alone, and whatever is left in the
+order the units were read. Units
 without an id are matched by ``ref``. What finds no partner is listed as unmatched, never dropped silently.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import PurePath
 from evalkit.compare.systems import System, Unit
 
 
@@ -45,13 +47,18 @@ def match_units(a: System, b: System) -> Matching:
         counts_a[_identity(unit)] += 1
     taken: set[int] = set()
     partner: dict[int, int] = {}
-    # first pass: same id and same ref; second pass: same id, in reading order
-    for same_ref in (True, False):
+    # passes: same id, digest file name and ref; same id and ref; same id, in reading order
+    passes = (
+        lambda u, o: o.ref == u.ref and PurePath(o.path).name == PurePath(u.path).name,
+        lambda u, o: o.ref == u.ref,
+        lambda u, o: True,
+    )
+    for fits in passes:
         for i, unit in enumerate(a.units):
             if i in partner:
                 continue
             for k, other in groups_b.get(_identity(unit), []):
-                if k in taken or (same_ref and other.ref != unit.ref):
+                if k in taken or not fits(unit, other):
                     continue
                 partner[i] = k
                 taken.add(k)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from evalkit.report.html.charts import nice_ticks, value_range
+from evalkit.report.html.charts import value_range
 
 #: The viewBox is square so that the diagonal (no change) is at 45 degrees.
 SIZE = 380
@@ -56,6 +56,20 @@ class Scatter:
     dots: tuple[ScatterDot, ...]
 
 
+def axis_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """About ``count`` round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) over ``[lo, hi]``."""
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    out, k = [], math.ceil(lo / step - 1e-9)
+    while k * step <= hi + 1e-9:
+        out.append(round(k * step, 10))
+        k += 1
+    return out
+
+
 def _entry_count(entry: Mapping[str, Any], side: int) -> int:
     """Errors plus warnings of one side of a matched entry."""
     return int((entry.get("errors") or [0, 0])[side] or 0) + int((entry.get("warnings") or [0, 0])[side] or 0)
@@ -83,7 +97,7 @@ def _cls(delta: float, higher_is_better: bool) -> str:
 
 def _frame(lo: float, hi: float, x_label: str, y_label: str, mode: str, dots: Sequence[ScatterDot], integer: bool) -> Scatter:
     x_of, y_of = _axis(lo, hi)
-    values = nice_ticks(lo, hi, 4)
+    values = axis_ticks(lo, hi, 4)
     if integer:
         values = [v for v in values if float(v).is_integer()] or [lo, hi]
     ticks = tuple((x_of(v), y_of(v), f"{v:g}") for v in values)

@@ -17,8 +17,10 @@ One deliberate difference from sacrebleu 2.x: a resampled difference *equal* to 
 as "at least as large" (the textbook definition). sacrebleu counts only strictly larger ones, which
 matters only on ties: two identical systems get p = 1/(trials+1) there ("significant"), and a measure
 that differs on a single entry gets that same smallest p-value from approximate randomization, since
-every trial then ties the observed difference. Without ties (BLEU or chrF on real abstracts, as a rule)
-the p-values are sacrebleu's to the last digit; ``tests/compare/test_significance.py`` checks both.
+every trial then ties the observed difference. TER ties often too: its denominator (the references'
+length) is the same in every trial. Without ties (BLEU or chrF on real abstracts, as a rule) the p-values
+are sacrebleu's to the last digit, and ``TestSettings(count_ties=False)`` (``--sacrebleu-ties``) gives
+sacrebleu's p-values in every case; ``tests/compare/test_significance.py`` checks both.
 """
 
 from __future__ import annotations
@@ -41,17 +43,22 @@ DEFAULT_ALPHA = 0.05
 
 @dataclass(frozen=True)
 class TestSettings:
-    """How the paired tests run: RNG seed, bootstrap resamples, randomization trials and the level below
-    which a p-value counts as significant."""
+    """How the paired tests run: RNG seed, bootstrap resamples, randomization trials, the level below
+    which a p-value counts as significant, and whether a resampled difference equal to the observed one
+    counts (``count_ties``; ``False`` reproduces sacrebleu's p-values exactly, ties included)."""
 
     seed: int = DEFAULT_SEED
     bs_samples: int = DEFAULT_BS_SAMPLES
     ar_trials: int = DEFAULT_AR_TRIALS
     alpha: float = DEFAULT_ALPHA
+    count_ties: bool = True
+
+    __test__ = False  # not a pytest test class, whatever its name
 
     def signature(self) -> str:
         """The test settings as sacrebleu appends them to a metric's signature."""
-        return f"seed:{self.seed}|bs:{self.bs_samples}|ar:{self.ar_trials}"
+        ties = "" if self.count_ties else "|ties:sacrebleu"
+        return f"seed:{self.seed}|bs:{self.bs_samples}|ar:{self.ar_trials}{ties}"
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as they go into the comparison report."""
@@ -60,8 +67,10 @@ class TestSettings:
             "bs_samples": self.bs_samples,
             "ar_trials": self.ar_trials,
             "alpha": self.alpha,
+            "count_ties": self.count_ties,
             "tests": "paired bootstrap resampling and paired approximate randomization, as sacrebleu --paired-bs/--paired-ar;"
-            " a resampled difference equal to the observed one counts as at least as large",
+            + (" a resampled difference equal to the observed one counts as at least as large" if self.count_ties
+               else " only strictly larger resampled differences count, as in sacrebleu"),
         }
 
 
@@ -118,11 +127,12 @@ def paired_test(
     return PairedResult(base_score, sys_score, n, p_bs, p_ar, *base_ci, *sys_ci)
 
 
-def _p_value(differences: Any, observed: float) -> float:
-    """``(#{d >= observed} + 1) / (#d + 1)``: see the module docstring for the ``>=``."""
+def _p_value(differences: Any, observed: float, count_ties: bool = True) -> float:
+    """``(#{d >= observed} + 1) / (#d + 1)`` (``>`` without ``count_ties``: see the module docstring)."""
     import numpy as np
 
-    return float((np.sum(differences >= observed) + 1) / (len(differences) + 1))
+    extreme = differences >= observed if count_ties else differences > observed
+    return float((np.sum(extreme) + 1) / (len(differences) + 1))
 
 
 def _resampled_scores(stats: Any, draws: Any, score: Callable[[Sequence[float]], float], vector: VectorScore | None) -> Any:
@@ -153,7 +163,7 @@ def paired_bootstrap(
     scores_base = _resampled_scores(np.array(base, dtype="float32"), draws, score, vector)
     scores_sys = _resampled_scores(np.array(other, dtype="float32"), draws, score, vector)
     differences = np.abs(scores_sys - scores_base)
-    p = _p_value(differences - differences.mean(), observed)
+    p = _p_value(differences - differences.mean(), observed, settings.count_ties)
     base_mean, base_half = estimate_ci(scores_base)
     sys_mean, sys_half = estimate_ci(scores_sys)
     return p, (float(base_mean), float(base_half)), (float(sys_mean), float(sys_half))
@@ -182,4 +192,4 @@ def approximate_randomization(
     else:  # one summed row at a time, handed over as sacrebleu hands it (a list of numpy scalars)
         scores_a = np.array([score(sum_rows([x])) for x in shuffled_a])
         scores_b = np.array([score(sum_rows([x])) for x in shuffled_b])
-    return _p_value(np.abs(scores_a - scores_b), observed)
+    return _p_value(np.abs(scores_a - scores_b), observed, settings.count_ties)

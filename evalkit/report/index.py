@@ -1,32 +1,41 @@
 """The index across issues, and writing HTML sites: one page per issue plus ``index.html``.
 
-``evalkit report DIR_OR_REPORTS... --out DIR`` reads canonical JSON reports, gives every issue a date
-(see :class:`DateRules`), writes each issue's page and an index that lists every issue with its figures
-and status and charts the trends over time: scores, findings per category, the share of entries whose
-English was cut, and the share of failing entries.
+``evalkit report DIR_OR_REPORT... --output DIR`` reads score reports, gate reports and gate histories
+(:mod:`evalkit.report.index_inputs`), counts an issue found in several of them once, gives every issue a
+date (see :class:`DateRules`), writes each scored issue's page and an index that lists every issue (50
+rows a page, sortable and filterable) and charts the trends by week or month, for everything, a channel
+or a source (:mod:`evalkit.report.trends`): findings per 100 entries, failing entries, invented endings,
+leaks, English cut, scores where references gave them, and findings per 100 entries by category.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, Iterable, Mapping, Sequence
 
 from evalkit.errors import ConfigError, InputError
-from evalkit.report.html import charts
-from evalkit.report.html.assets import render_page
-from evalkit.report.html.loading import is_report, load_report
-from evalkit.report.html.page import Metric, issue_status, metrics_of, render_issue_page
+from evalkit.report.html.assets import json_for_script, render_page
+from evalkit.report.html.page import STATUS_RANK, Metric, issue_status, metrics_of, render_issue_page
+from evalkit.report.index_inputs import (
+    GATE_SCHEMA,
+    HISTORY_SCHEMA,
+    KINDS,
+    PathDisplay,
+    gate_figures,
+    history_figures,
+    read_inputs,
+    report_figures,
+    shown_report,
+)
+from evalkit.report.trends import Dated, Figures, Measure, category_measures, headline_measures, score_measures, trend_data
 from evalkit.report.write import write_text
-from evalkit.safe_load import json_loads
 
 INDEX_PAGE = "index.html"
-#: Categories drawn as small trend charts (the most frequent first); the table has them all.
-MAX_CATEGORY_CHARTS = 12
+#: Rows of the issue table shown at once; the page's controls move through the rest.
+PAGE_SIZE = 50
 # A date inside a file name: 2026-08-20, 20260820 or 20260820T091500Z (the digest generator's stamp).
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?:T\d{6}Z)?(?!\d)")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -103,14 +112,20 @@ class DateRules:
 
 @dataclass(frozen=True)
 class IssueSource:
-    """One issue to publish: the report it came from, its resolved date and its page's file name."""
+    """One issue to publish: the input it came from, its resolved date and its page's file name.
+
+    ``kind`` is the input's kind (``report``, ``gate`` or ``history``, see
+    :mod:`evalkit.report.index_inputs`); only a score report's issues get a page (``page`` is ``None``
+    for the others).
+    """
 
     report: Mapping[str, Any]
     issue: Mapping[str, Any]
     report_path: str | None
     date: str | None
     date_from: str
-    page: str
+    page: str | None
+    kind: str = "report"
 
 
 @dataclass
@@ -128,34 +143,24 @@ class Site:
 
 
 def find_reports(paths: Sequence[str]) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
-    """Load every report named in ``paths``: files directly, directories by their ``*.json`` files.
+    """Load every input named in ``paths`` (score reports, gate reports, gate histories; directories
+    searched for them), refusing with the first unreadable one's :class:`InputError`.
 
-    A named file that is not a report is an error (:class:`InputError`); inside a directory, JSON files
-    that are not evalkit reports are skipped with a note, since a reports folder may hold other JSON.
+    :func:`evalkit.report.index_inputs.read_inputs` reads on past unreadable inputs instead.
     """
-    found: list[tuple[str, dict[str, Any]]] = []
-    notes: list[str] = []
-    for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            files = sorted(x for x in p.rglob("*.json") if x.is_file())
-            for file in files:
-                try:
-                    data = json_loads(file.read_text(encoding="utf-8"))
-                except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-                    notes.append(f"{file}: skipped, not JSON")
-                    continue
-                if not is_report(data):
-                    notes.append(f"{file}: skipped, not an evalkit report")
-                    continue
-                found.append((str(file), load_report(str(file))))
-            if not files:
-                notes.append(f"{path}: no .json files")
-        else:
-            found.append((path, load_report(path)))
-    if not found:
-        raise InputError(", ".join(paths) or ".", "no evalkit JSON reports found (write them with evalkit score --format json)")
-    return found, notes
+    found = read_inputs(paths)
+    if found.problems:
+        raise found.problems[0]
+    if not found.loaded:
+        raise InputError(", ".join(paths) or ".", NOTHING_FOUND)
+    return [(x.path, dict(x.data)) for x in found.loaded], found.notes
+
+
+#: The message when the paths given hold no input at all.
+NOTHING_FOUND = (
+    "no evalkit JSON reports found (write them with evalkit score --format json), nor gate reports"
+    " (evalkit gate --output FILE) or gate histories (evalkit gate --record)"
+)
 
 
 def page_name(issue_id: str, taken: set[str]) -> str:
@@ -169,31 +174,60 @@ def page_name(issue_id: str, taken: set[str]) -> str:
     return name
 
 
+def kind_of(data: Mapping[str, Any]) -> str:
+    """``report``, ``gate`` or ``history``: which input ``data`` is (a score report unless it says)."""
+    schema = data.get("schema")
+    return "gate" if schema == GATE_SCHEMA else "history" if schema == HISTORY_SCHEMA else "report"
+
+
+def _same_issue(issue: Mapping[str, Any]) -> tuple[str, str]:
+    """What makes two inputs' issues one: the digest's folder and file name, and the issue id (a score
+    report made on one machine and a history recorded in CI name the same file by different paths)."""
+    parts = PurePosixPath(str(issue.get("path") or "").replace("\\", "/")).parts
+    return "/".join(parts[-2:]), str(issue.get("id"))
+
+
 def collect_issues(
     reports: Sequence[tuple[str | None, Mapping[str, Any]]], rules: DateRules = DateRules()
 ) -> tuple[list[IssueSource], list[str]]:
-    """Every issue of ``reports`` with its date and page name; an issue found again (same path and id)
-    in a later report replaces the earlier one, so re-running a report does not count it twice."""
-    latest: dict[tuple[str, str], tuple[str | None, Mapping[str, Any], Mapping[str, Any]]] = {}
+    """Every issue of ``reports`` (score reports, gate reports, histories: see :func:`find_reports`) with its
+    date and page name. An issue found in several inputs counts once: a score report's wins over a gate
+    report's, which wins over a history's; among inputs of one kind the later one is used, so re-running
+    a report does not count it twice."""
+    shown = PathDisplay([p for p, _ in reports if p])
+    latest: dict[tuple[str, str], tuple[str | None, Mapping[str, Any], Mapping[str, Any], str]] = {}
     notes = []
     for report_path, report in reports:
+        kind = kind_of(report)
         for issue in report.get("issues", []):
-            key = (str(issue.get("path")), str(issue.get("id")))
+            key = _same_issue(issue)
             if key in latest:
-                notes.append(f"{issue.get('id')}: found again in {report_path}; the later report is used")
-            latest[key] = (report_path, report, issue)
+                before_path, _, _, before = latest[key]
+                where = shown.show(report_path) if report_path else "-"
+                if KINDS.index(kind) > KINDS.index(before):
+                    notes.append(f"{issue.get('id')}: also in {where}; the {_KIND_NAMES[before]} in {shown.show(before_path or '-')} is used")
+                    continue
+                if kind != before:
+                    notes.append(f"{issue.get('id')}: also in {shown.show(before_path or '-')}; the {_KIND_NAMES[kind]} in {where} is used")
+                else:
+                    notes.append(f"{issue.get('id')}: found again in {where}; the later {_KIND_NAMES[kind]} is used")
+            latest[key] = (report_path, report, issue, kind)
     used: set[str] = set()
     taken: set[str] = set()
     out = []
-    for report_path, report, issue in latest.values():
+    for report_path, report, issue, kind in latest.values():
         day, source, matched = rules.date_of(issue, report_path)
         if matched:
             used.add(matched)
-        out.append(IssueSource(report, issue, report_path, day, source, page_name(str(issue.get("id") or "issue"), taken)))
+        page = page_name(str(issue.get("id") or "issue"), taken) if kind == "report" else None
+        out.append(IssueSource(report, issue, report_path, day, source, page, kind))
     notes += [f"--date {name}=...: no issue or report of that name" for name in rules.unused(used)]
     out.sort(key=lambda s: str(s.issue.get("id")))
     out.sort(key=lambda s: s.date or "", reverse=True)  # newest first (stable: by id within a date); undated last
     return out, notes
+
+
+_KIND_NAMES = {"report": "score report", "gate": "gate report", "history": "history"}
 
 
 # --- the index page -----------------------------------------------------------------------------------
@@ -201,47 +235,85 @@ def collect_issues(
 
 @dataclass(frozen=True)
 class IssueRow:
-    """One row of the index table."""
+    """One row of the index table; ``None`` for a figure the issue's input does not give."""
 
     date: str | None
     id: str
     path: str
-    page: str
+    page: str | None
+    kind: str
     channel: str
+    source: str
     status: str
     status_rank: int
     entries: int
     fail: int
-    warn: int
-    passed: int
-    errors: int
-    warnings: int
-    cut: int
+    warn: int | None
+    passed: int | None
+    errors: int | None
+    warnings: int | None
+    cut: int | None
     cut_share: float | None
     scores: tuple[tuple[str, float | None, str, str], ...]
     bar: tuple[tuple[str, float, float], ...]
 
 
-@dataclass(frozen=True)
-class TrendView:
-    """A titled trend chart."""
-
-    title: str
-    note: str
-    chart: charts.TimeChart
-
-
 def merged_metrics(sources: Sequence[IssueSource]) -> list[Metric]:
-    """The metrics of all issues, directions taken from their reports' ``config.metrics``."""
+    """The metrics of all score-report issues, directions taken from their reports' ``config.metrics``."""
     config_metrics: dict[str, Any] = {}
-    for s in sources:
+    reports = [s for s in sources if s.kind == "report"]
+    for s in reports:
         for name, info in (s.report.get("config", {}).get("metrics") or {}).items():
             config_metrics.setdefault(name, info)
-    return metrics_of({"config": {"metrics": config_metrics}}, [s.issue for s in sources])
+    return metrics_of({"config": {"metrics": config_metrics}}, [s.issue for s in reports])
 
 
-def issue_row(s: IssueSource, metrics: Sequence[Metric]) -> IssueRow:
-    """The index row of one issue."""
+def figures_of(s: IssueSource) -> Figures:
+    """What the trends know of an issue, by the kind of its input."""
+    if s.kind == "gate":
+        return gate_figures(s.issue)
+    if s.kind == "history":
+        return history_figures(s.issue)
+    return report_figures(s.issue)
+
+
+def _bar(fail: int, warn: int, passed: int, n: int) -> tuple[tuple[str, float, float], ...]:
+    """The row's fail/warn/pass bar: ``(css class, x, width)`` in percent of the entries."""
+    bar, x = [], 0.0
+    for cls, count in (("bar-error", fail), ("bar-warning", warn), ("bar-pass", passed)):
+        w = 100 * count / n if n else 0
+        if w:
+            bar.append((cls, round(x, 2), round(w, 2)))
+        x += w
+    return tuple(bar)
+
+
+def issue_row(s: IssueSource, metrics: Sequence[Metric], display: PathDisplay | None = None) -> IssueRow:
+    """The index row of one issue (its path as ``display`` shows it)."""
+    display = display or PathDisplay([str(s.issue.get("path") or "")])
+    path = str(s.issue.get("path") or "")
+    common = dict(
+        date=s.date, id=str(s.issue.get("id") or ""), path=display.show(path), page=s.page, kind=s.kind,
+        channel=str(s.issue.get("channel") or ""), source=display.source(path),
+    )
+    if s.kind != "report":
+        f = figures_of(s)
+        warnings = errors = warn = None
+        if s.kind == "history":
+            codes = s.issue.get("codes", [])
+            errors = sum(1 for c in codes for _, sev in c if sev == "error")
+            warnings = sum(1 for c in codes for _, sev in c if sev == "warning")
+            failed = not s.issue.get("passed", True)
+            status = "fail" if failed or f.fail else "warn" if warnings else "pass"
+        else:
+            status = "fail" if s.issue.get("verdict") == "fail" or f.fail else "pass"
+        fail = f.fail or 0
+        return IssueRow(
+            **common, status=status, status_rank=STATUS_RANK[status], entries=f.entries, fail=fail, warn=warn,
+            passed=None, errors=errors, warnings=warnings, cut=None, cut_share=None,
+            scores=tuple((m.name, None, m.fmt(None), "") for m in metrics),
+            bar=_bar(fail, 0, f.entries - fail, f.entries),
+        )
     m = s.issue.get("summary", {})
     n = m.get("entries", 0) or 0
     scores = m.get("scores") or {}
@@ -254,153 +326,79 @@ def issue_row(s: IssueSource, metrics: Sequence[Metric]) -> IssueRow:
         cells.append((metric.name, value, metric.fmt(value), tip))
     status = issue_status(m)
     fail, warn, passed = m.get("fail", 0), m.get("warn", 0), m.get("pass", 0)
-    bar, x = [], 0.0
-    for cls, count in (("bar-error", fail), ("bar-warning", warn), ("bar-pass", passed)):
-        w = 100 * count / n if n else 0
-        if w:
-            bar.append((cls, round(x, 2), round(w, 2)))
-        x += w
     return IssueRow(
-        date=s.date, id=str(s.issue.get("id") or ""), path=str(s.issue.get("path") or ""), page=s.page,
-        channel=str(s.issue.get("channel") or ""), status=status, status_rank={"pass": 0, "warn": 1, "fail": 2}[status],
+        **common, status=status, status_rank=STATUS_RANK[status],
         entries=n, fail=fail, warn=warn, passed=passed, errors=m.get("errors", 0), warnings=m.get("warnings", 0),
         cut=m.get("source_truncated", 0), cut_share=(m.get("source_truncated", 0) / n) if n else None,
-        scores=tuple(cells), bar=tuple(bar),
+        scores=tuple(cells), bar=_bar(fail, warn, passed, n),
     )
 
 
-def _by_day(sources: Sequence[IssueSource]) -> dict[date, list[IssueSource]]:
-    days: dict[date, list[IssueSource]] = defaultdict(list)
-    for s in sources:
-        if s.date:
-            days[date.fromisoformat(s.date)].append(s)
-    return dict(sorted(days.items()))
+def display_of(sources: Sequence[IssueSource], errors: Sequence[Mapping[str, Any]] = ()) -> PathDisplay:
+    """How the digest paths of ``sources`` (and of the input errors) are shown: relative to their root."""
+    return PathDisplay([str(s.issue.get("path") or "") for s in sources] + [str(e.get("path") or "") for e in errors])
 
 
-def _share_trend(days: Mapping[date, list[IssueSource]], key: str, title: str, note: str) -> TrendView | None:
-    """``sum(key) / sum(entries)`` per date, in percent, with a dot per issue."""
-    points, line = [], []
-    for day, group in days.items():
-        total = sum(s.issue["summary"].get("entries", 0) for s in group)
-        if not total:
-            continue
-        line.append((day, 100 * sum(s.issue["summary"].get(key, 0) for s in group) / total))
-        for s in group:
-            n = s.issue["summary"].get("entries", 0)
-            if n:
-                v = 100 * s.issue["summary"].get(key, 0) / n
-                points.append(charts.TimePoint(day, v, f"{s.issue.get('id')}: {v:.0f}% of {n}", s.page))
-    if not line:
-        return None
-    return TrendView(title, note, charts.time_chart(points, line, y_range=(0, 100), fmt=lambda v: f"{v:.0f}%"))
+def trend_items(sources: Sequence[IssueSource], display: PathDisplay) -> list[Dated]:
+    """The dated issues as the trend arithmetic sees them."""
+    return [
+        Dated(date.fromisoformat(s.date), str(s.issue.get("channel") or ""), display.source(str(s.issue.get("path") or "")), figures_of(s))
+        for s in sources
+        if s.date
+    ]
 
 
-def _score_trends(days: Mapping[date, list[IssueSource]], metrics: Sequence[Metric]) -> list[TrendView]:
-    """Per metric: each issue's score with its interval, and the per-date mean weighted by scored entries."""
-    out = []
-    for metric in metrics:
-        points, line = [], []
-        for day, group in days.items():
-            weighted, weight = 0.0, 0
-            for s in group:
-                score = (s.issue["summary"].get("scores") or {}).get(metric.name)
-                if not isinstance(score, Mapping) or not isinstance(score.get("value"), (int, float)):
-                    continue
-                ci = score.get("ci")
-                ci = (ci[0], ci[1]) if isinstance(ci, list) and len(ci) == 2 else None
-                tip = f"{s.issue.get('id')}: {metric.fmt(score['value'])}" + (f" [{metric.fmt(ci[0])}–{metric.fmt(ci[1])}]" if ci else "")
-                points.append(charts.TimePoint(day, score["value"], tip, s.page, ci))
-                n = score.get("n") or 1
-                weighted += score["value"] * n
-                weight += n
-            if weight:
-                line.append((day, weighted / weight))
-        if points:
-            digits = metric.digits
-            out.append(
-                TrendView(
-                    f"{metric.name} {metric.arrow}",
-                    "dot: an issue with its interval; line: the date's mean weighted by scored entries",
-                    charts.time_chart(points, line, fmt=lambda v, d=digits: f"{v:.{d}f}"),
-                )
-            )
-    return out
-
-
-def _category_trends(days: Mapping[date, list[IssueSource]]) -> list[TrendView]:
-    """Per category: errors + warnings per 100 entries on each date (small multiples, busiest first)."""
-    totals: dict[str, int] = defaultdict(int)
-    for group in days.values():
-        for s in group:
-            for cat, counts in (s.issue["summary"].get("by_category") or {}).items():
-                totals[cat] += counts.get("error", 0) + counts.get("warning", 0)
-    busiest = [c for c, t in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])) if t][:MAX_CATEGORY_CHARTS]
-    def found(s: IssueSource, category: str) -> int:
-        """Errors plus warnings of ``category`` in one issue."""
-        counts = (s.issue["summary"].get("by_category") or {}).get(category, {})
-        return counts.get("error", 0) + counts.get("warning", 0)
-
-    out = []
-    for cat in busiest:
-        points, line = [], []
-        for day, group in days.items():
-            entries = sum(s.issue["summary"].get("entries", 0) for s in group)
-            if not entries:
-                continue
-            line.append((day, 100 * sum(found(s, cat) for s in group) / entries))
-            for s in group:
-                n = s.issue["summary"].get("entries", 0)
-                if n:
-                    points.append(charts.TimePoint(day, 100 * found(s, cat) / n, f"{s.issue.get('id')}: {found(s, cat)} in {n} entries", s.page))
-        if line:
-            hi = max(v for _, v in line + [(p.day, p.value) for p in points]) or 1
-            out.append(TrendView(cat, f"{totals[cat]:,} errors + warnings", charts.time_chart(points, line, y_range=(0, hi * 1.05), fmt=lambda v: f"{round(v, 2):g}", height=150, width=320)))
-    return out
+def trend_measures(items: Sequence[Dated], metrics: Sequence[Metric]) -> list[Measure]:
+    """The charts of the index: the headline ones, a score chart per metric with scores, the categories."""
+    scored = [(m.name, m.higher_is_better, m.digits) for m in metrics if any(m.name in i.figures.scores for i in items)]
+    headline = [m for m in headline_measures() if any(m.counts(i.figures) for i in items)]
+    return headline + score_measures(scored) + category_measures(items)
 
 
 def index_context(
     sources: Sequence[IssueSource], *, errors: Sequence[Mapping[str, Any]] = (), notes: Sequence[str] = (), title: str | None = None
 ) -> dict[str, Any]:
     """Everything the index template shows."""
+    display = display_of(sources, errors)
     metrics = merged_metrics(sources)
-    rows = [issue_row(s, metrics) for s in sources]
-    days = _by_day(sources)
+    rows = [issue_row(s, metrics, display) for s in sources]
     entries = sum(r.entries for r in rows)
+    cut_known = [r for r in rows if r.cut is not None]
     totals = {
         "issues": len(rows),
         "entries": entries,
         "fail": sum(r.fail for r in rows),
-        "warn": sum(r.warn for r in rows),
-        "pass": sum(r.passed for r in rows),
-        "errors": sum(r.errors for r in rows),
-        "warnings": sum(r.warnings for r in rows),
-        "cut": sum(r.cut for r in rows),
-        "cut_share": (sum(r.cut for r in rows) / entries) if entries else None,
+        "warn": sum(r.warn or 0 for r in rows),
+        "pass": sum(r.passed if r.passed is not None else r.entries - r.fail for r in rows),
+        "errors": sum(r.errors or 0 for r in rows),
+        "warnings": sum(r.warnings or 0 for r in rows),
+        "cut": sum(r.cut or 0 for r in cut_known),
+        "cut_share": (sum(r.cut or 0 for r in cut_known) / sum(r.entries for r in cut_known)) if sum(r.entries for r in cut_known) else None,
         "failing_issues": sum(1 for r in rows if r.status == "fail"),
     }
-    trends = [
-        t
-        for t in (
-            _share_trend(days, "fail", "failing entries", "share of entries with an error"),
-            _share_trend(days, "source_truncated", "English cut", "share of entries whose English abstract was cut at 1,000 characters"),
-        )
-        if t
-    ]
+    items = trend_items(sources, display)
+    measures = trend_measures(items, metrics)
+    data = trend_data(items, measures)
     dated = [s.date for s in sources if s.date]
     tool = next((s.report.get("tool") for s in sources if s.report.get("tool")), {}) or {}
+    kinds = {s.kind for s in sources}
     return {
         "title": title or "evalkit: issues",
         "tool": tool,
         "totals": totals,
         "metrics": metrics,
         "rows": rows,
+        "page_size": PAGE_SIZE,
         "channels": sorted({r.channel for r in rows if r.channel}),
-        "score_trends": _score_trends(days, metrics),
-        "share_trends": trends,
-        "category_trends": _category_trends(days),
+        "sources": sorted({r.source for r in rows if r.source}),
+        "charts": data.get("charts", []),
+        "grain": data.get("default", "month"),
+        "trend_data": json_for_script(data),
+        "has_scores": any(c["kind"] == "score" for c in data.get("charts", [])),
+        "from_gate": "gate" in kinds or "history" in kinds,
         "span": (min(dated), max(dated)) if dated else None,
         "undated": sum(1 for s in sources if not s.date),
-        "errors": list(errors),
+        "errors": [dict(e, path=display.show(str(e.get("path") or ""))) for e in errors],
         "notes": list(notes),
     }
 
@@ -411,19 +409,34 @@ def render_index(sources: Sequence[IssueSource], **kwargs: Any) -> str:
 
 
 def write_site(
-    reports: Sequence[tuple[str | None, Mapping[str, Any]]], out: str, *, rules: DateRules = DateRules(), title: str | None = None
+    reports: Sequence[tuple[str | None, Mapping[str, Any]]],
+    out: str,
+    *,
+    rules: DateRules = DateRules(),
+    title: str | None = None,
+    problems: Sequence[InputError] = (),
 ) -> Site:
-    """Write one page per issue of ``reports`` and ``index.html`` into the directory ``out``."""
+    """Write one page per score-report issue of ``reports`` and ``index.html`` into the directory ``out``.
+
+    ``reports`` may also hold gate reports and histories (their issues are rows without a page);
+    ``problems`` are inputs that could not be read, listed on the index with the inputs' own errors.
+    """
     sources, notes = collect_issues(reports, rules)
     site = Site(out, notes=notes)
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise InputError(out, "exists and is not a directory")
+    inputs = PathDisplay([p for p, _ in reports if p] + [x.path for x in problems])
+    errors = [dict(e, report=inputs.show(p or "-")) for p, r in reports for e in r.get("errors", []) if isinstance(e, Mapping)]
+    errors += [{"path": inputs.show(x.path), "line": x.line, "message": x.message} for x in problems]
+    display = display_of(sources, [e for p, r in reports for e in r.get("errors", []) if isinstance(e, Mapping)])
     for s in sources:
+        if s.page is None:
+            continue
         path = str(target / s.page)
-        write_text(path, render_issue_page(s.report, s.issue, index_href=INDEX_PAGE))
+        report, issue = shown_report(s.report, s.issue, display)
+        write_text(path, render_issue_page(report, issue, index_href=INDEX_PAGE))
         site.pages.append(path)
-    errors = [dict(e, report=p) for p, r in reports for e in r.get("errors", [])]
     write_text(site.index, render_index(sources, errors=errors, notes=notes, title=title))
     return site
 
@@ -450,7 +463,11 @@ def write_report_html(report: Mapping[str, Any], output: str | None, *, report_p
             name = page_name(str(issues[0].get("id") or "issue"), set()) if issues else INDEX_PAGE
             target = str(Path(target) / name)
         # no issue at all (every input failed): the page is the index, which lists the input errors
-        page = render_issue_page(report, issues[0]) if issues else render_index([], errors=report.get("errors", []))
+        if issues:
+            display = PathDisplay([str(issues[0].get("path") or "")] + [str(e.get("path") or "") for e in report.get("errors", [])])
+            page = render_issue_page(*shown_report(report, issues[0], display))
+        else:
+            page = render_index([], errors=report.get("errors", []))
         write_text(target, page)
         return [target]
     if output == "-" or (output or "").lower().endswith((".html", ".htm")):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from evalkit.compare.html import entry_data, measure_row, page_context, render_compare_html
-from evalkit.compare.scatter import DOT_R, count_scatter, pair_scatter, score_scatter
+from evalkit.compare.scatter import DOT_R, axis_ticks, count_scatter, pair_scatter, score_scatter
 from evalkit.compare.text import fmt_p, fmt_value, verdict
 from evalkit.report.html.assets import STYLE_ASSET, asset, csp_hash
 from tests.compare.versions import APPEARED, DISAPPEARED, HOSTILE_TITLE_EN, run_compare, write_versions
@@ -24,13 +24,13 @@ HOSTILE = "</script><img src=x onerror=alert(1)><!-- x -->"
 
 
 @pytest.fixture(scope="module")
-def versions(tmp_path_factory) -> tuple[Path, Path]:
-    return write_versions(tmp_path_factory.mktemp("versions"))
+def digests(tmp_path_factory) -> tuple[Path, Path]:
+    return write_versions(tmp_path_factory.mktemp("digests"))
 
 
 @pytest.fixture(scope="module")
-def report(versions) -> dict[str, Any]:
-    a, b = versions
+def report(digests) -> dict[str, Any]:
+    a, b = digests
     out = a.parent / "compare.json"
     result = run_compare([str(a), str(b), "-f", "json", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
@@ -91,20 +91,20 @@ def test_hostile_text_stays_text(report):
     assert any(e["t"]["ten"] == HOSTILE_TITLE_EN for e in data["entries"])
 
 
-def test_no_absolute_path_beyond_the_inputs_as_given(versions, report, page):
-    folder = str(versions[0].parent)
+def test_no_absolute_path_beyond_the_inputs_as_given(digests, report, page):
+    folder = str(digests[0].parent)
     # the report's unmatched entries carry absolute paths; the page shows only the inputs, as given
     assert folder in json.dumps(report["comparisons"][0]["unmatched"])
     assert page.count(folder) == 2 == sum(len(s["inputs"]) for s in report["systems"])
 
 
-def test_relative_inputs_leave_no_absolute_path(versions, monkeypatch, tmp_path):
-    monkeypatch.chdir(versions[0].parent)
+def test_relative_inputs_leave_no_absolute_path(digests, monkeypatch, tmp_path):
+    monkeypatch.chdir(digests[0].parent)
     out = tmp_path / "page.html"
     result = run_compare(["a.md", "b.md", "-f", "html", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
-    assert str(versions[0].parent) not in text
+    assert str(digests[0].parent) not in text
     assert "<code>a.md</code>" in text and "<code>b.md</code>" in text
 
 
@@ -161,6 +161,13 @@ def test_count_scatter_stacks_entries_on_one_point():
     x1, y1, x2, y2 = chart.diagonal
     assert (x1, y1, x2, y2) == (chart.left, chart.base, chart.right, chart.top)
     assert math.isclose(dots["1,0"].x, (chart.left + chart.right) / 2, abs_tol=0.1)
+
+
+def test_axis_ticks_are_round_and_cover_the_range():
+    assert axis_ticks(0, 100) == [0, 25, 50, 75, 100]
+    assert axis_ticks(0, 10) == [0, 2.5, 5, 7.5, 10]
+    assert axis_ticks(0, 3) == [0, 1, 2, 3]
+    assert axis_ticks(4, 4) == [4]
 
 
 def test_score_scatter_places_each_entry_by_its_two_scores():
@@ -241,8 +248,8 @@ def test_unmatched_entries_are_listed(report, page):
             assert f"<code>{u['arxiv_id']}</code>" in page
 
 
-def test_several_pairs_get_a_selector(versions, tmp_path):
-    a, b = versions
+def test_several_pairs_get_a_selector(digests, tmp_path):
+    a, b = digests
     out = tmp_path / "three.html"
     result = run_compare([str(a), str(b), str(a), "-n", "one", "-n", "two", "-n", "three", "-f", "html", "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output

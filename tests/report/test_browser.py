@@ -240,11 +240,13 @@ def test_index_sorts_and_filters(site, visit):
     def column(k: int) -> list[str]:
         return v.page.eval_on_selector_all(rows, f"rs => rs.filter(r => !r.hidden).map(r => r.cells[{k}].dataset.v)")
 
+    heads = v.page.eval_on_selector_all("#issues thead th", "hs => hs.map(h => h.textContent.trim())")
+    entries = heads.index("entries")  # the source column comes and goes with the inputs' folders
     v.page.click("#issues thead button:text-is('entries')")  # most entries first
-    counts = [int(x) for x in column(4)]
+    counts = [int(x) for x in column(entries)]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
     v.page.click("#issues thead button:text-is('entries')")
-    assert [int(x) for x in column(4)] == sorted(counts)
+    assert [int(x) for x in column(entries)] == sorted(counts)
     v.page.select_option("#i-status", "pass")
     assert all(s == "pass" for s in v.page.eval_on_selector_all(rows, "rs => rs.filter(r => !r.hidden).map(r => r.dataset.status)"))
     v.page.select_option("#i-status", "")
@@ -328,3 +330,146 @@ def test_issue13_findings_are_marked_on_their_exact_spans(tmp_path, visit):
         v.page.click(f"#entries tr[data-ref='{ref}'] button.open")
     assert seen == wanted
     v.shot("issue13-marks")
+
+
+# --- the index at archive scale: 120 issues, 8 channels, 2 sources, a year ----------------------------
+
+SCALE_CHANNELS = ["cs.AI", "cs.CL", "cs.CV", "cs.LG", "cs.RO", "econ", "math.OC", "stat.ML"]
+
+
+def archive_reports(root: str = "/srv/archive/raw") -> list[tuple[str, dict[str, Any]]]:
+    """120 issues spread over 2025, each a copy of the example issue with its own figures (no entries)."""
+    import random
+
+    rng = random.Random(7)
+    base = example_report()
+    report = copy.deepcopy(base)
+    issues = []
+    for k in range(120):
+        channel = SCALE_CHANNELS[k % len(SCALE_CHANNELS)]
+        source = "alpha" if k % 3 else "beta"
+        day = f"2025-{1 + k // 11:02d}-{1 + (k * 7) % 27:02d}"
+        n = rng.choice([1, 2, 5, 12, 30, 45, 60])
+        fail = rng.randint(0, n)
+        warn = rng.randint(0, n - fail)
+        cut = rng.randint(0, n)
+        leak, numbers = rng.randint(0, n), rng.randint(0, 2 * n)
+        stamp = day.replace("-", "") + f"T09{k:04d}Z"
+        issues.append({
+            "path": f"{root}/{source}/{stamp}_{k:08x}_{channel}.md", "id": f"{stamp}_{k:08x}_{channel}", "date": day,
+            "channel": channel, "layout": "v1", "findings": [], "entries": [],
+            "summary": {
+                "entries": n, "pass": n - fail - warn, "warn": warn, "fail": fail, "errors": fail + leak // 2,
+                "warnings": warn + numbers + leak - leak // 2, "infos": cut, "source_truncated": cut,
+                "by_category": {"leak": {"error": leak // 2, "warning": leak - leak // 2, "info": 0},
+                                "numbers": {"error": fail, "warning": numbers + warn, "info": 0}},
+                "by_code": {"truncation.fabricated": rng.randint(0, cut)}, "with_references": 0, "scores": {},
+            },
+        })
+    report["issues"] = issues
+    report["errors"] = []
+    return [(f"{root}/../reports/archive.json", report)]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> tuple[Path, list[tuple[str, dict[str, Any]]]]:
+    reports = archive_reports()
+    out = tmp_path_factory.mktemp("archive") / "site"
+    write_site(reports, str(out))
+    return out, reports
+
+
+def expected_points(reports: list[tuple[str, dict[str, Any]]], chart: str, grain: str, channel: str = "", source: str = "") -> list[tuple[str, float]]:
+    """The ``(bucket label, value)`` points the page should draw, computed by the Python trend code."""
+    from evalkit.report.index import collect_issues, display_of, trend_items
+    from evalkit.report.trends import aggregate, bucket_label, headline_measures
+
+    sources, _ = collect_issues(reports)
+    items = [i for i in trend_items(sources, display_of(sources)) if (not channel or i.channel == channel) and (not source or i.source == source)]
+    measure = next(m for m in headline_measures() if m.key == chart)
+    return [(bucket_label(p.bucket, grain), round(p.value, measure.digits)) for p in aggregate(items, measure, grain)]
+
+
+def drawn_points(v: Visit, chart: str) -> list[tuple[str, float]]:
+    dots = v.page.eval_on_selector_all(
+        f"figure[data-chart='{chart}'] circle.dot", "ds => ds.map(d => [d.dataset.b, parseFloat(d.dataset.v)])"
+    )
+    return [(b, value) for b, value in dots]
+
+
+def visible_ids(v: Visit) -> list[str]:
+    return v.page.eval_on_selector_all("#issues tbody tr", "rs => rs.filter(r => !r.hidden).map(r => r.cells[1].dataset.v)")
+
+
+def test_archive_index_draws_per_channel_series_that_match_the_data(archive, visit):
+    out, reports = archive
+    v = visit((out / "index.html").as_uri())
+    assert v.page.input_value("#t-grain") == "month"  # a year of issues: monthly by default
+    everything = drawn_points(v, "failing")
+    assert everything == expected_points(reports, "failing", "month") and len(everything) == 11
+    tips = v.page.eval_on_selector_all("figure[data-chart='failing'] circle.dot title", "ts => ts.map(t => t.textContent)")
+    assert all(re.search(r"\d+ of \d+ entries · \d+ issues?", t) and "95%" in t for t in tips), tips[:2]
+    v.shot("archive-index")
+    for channel in ("cs.CL", "stat.ML"):
+        v.page.select_option("#i-channel", channel)
+        for chart in ("failing", "findings", "leaks", "cut"):
+            assert drawn_points(v, chart) == expected_points(reports, chart, "month", channel), (channel, chart)
+        assert drawn_points(v, "failing") != everything
+    v.shot("archive-channel")
+    v.page.select_option("#i-source", "beta")
+    assert drawn_points(v, "failing") == expected_points(reports, "failing", "month", "stat.ML", "beta")
+    v.page.select_option("#i-channel", "")
+    v.page.select_option("#t-grain", "week")
+    assert drawn_points(v, "findings") == expected_points(reports, "findings", "week", source="beta")
+    # the small multiples share one y-scale: every category chart has the same tick labels
+    ticks = v.page.eval_on_selector_all(
+        ".small-multiples figure", "fs => fs.map(f => Array.from(f.querySelectorAll('text.tick')).map(t => t.textContent).join(','))"
+    )
+    assert len(ticks) == 2 and len(set(ticks)) == 1
+
+
+def test_archive_table_pages_filters_and_counts(archive, visit):
+    out, reports = archive
+    v = visit((out / "index.html").as_uri())
+    assert len(visible_ids(v)) == 50 and v.page.text_content("#i-count") == "120 of 120 issues shown"
+    assert v.page.text_content("#i-page") == "page 1 of 3 · rows 1–50"
+    first = visible_ids(v)
+    v.page.click("#i-next")
+    second = visible_ids(v)
+    assert len(second) == 50 and not set(first) & set(second)
+    v.page.click("#i-last")
+    assert len(visible_ids(v)) == 20 and v.page.is_disabled("#i-next")
+    # sorting orders every row, then shows its first page
+    v.page.click("#issues thead button:text-is('entries')")
+    column = v.page.eval_on_selector_all("#issues thead th", "hs => hs.map(h => h.textContent.trim())").index("entries")
+    counts = [int(x) for x in v.page.eval_on_selector_all("#issues tbody tr", f"rs => rs.filter(r => !r.hidden).map(r => r.cells[{column}].dataset.v)")]
+    every = sorted((i["summary"]["entries"] for i in reports[0][1]["issues"]), reverse=True)
+    assert counts == every[:50]
+    # a filter works over all rows and resets the page
+    v.page.select_option("#i-channel", "cs.CL")
+    ids = visible_ids(v)
+    assert len(ids) == 15 and all(i.endswith("_cs.CL") for i in ids)
+    assert v.page.text_content("#i-count") == "15 of 120 issues shown" and v.page.is_hidden("#i-pager")
+    v.page.select_option("#i-channel", "")
+    v.page.select_option("#i-status", "pass")
+    wanted = sum(1 for i in reports[0][1]["issues"] if not (i["summary"]["fail"] or i["summary"]["errors"] or i["summary"]["warn"] or i["summary"]["warnings"]))
+    assert v.page.text_content("#i-count") == f"{wanted} of 120 issues shown"
+    # dates never wrap, paths are relative to the archive's root, and nothing overflows sideways
+    lines = v.page.eval_on_selector_all(
+        "#issues td.date", "cs => cs.filter(c => !c.closest('tr').hidden).map(c => { const r = document.createRange();"
+        " r.selectNodeContents(c); return r.getClientRects().length; })"
+    )
+    assert lines and set(lines) == {1}  # each date is one line box
+    assert v.page.eval_on_selector_all("#issues td.date", "cs => cs.every(c => getComputedStyle(c).whiteSpace === 'nowrap')")
+    page_text = v.page.content()
+    assert "/srv/archive" not in page_text and "alpha/2025" in page_text
+    assert v.page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_archive_index_on_a_phone_does_not_overflow(archive, visit):
+    out, _ = archive
+    v = visit((out / "index.html").as_uri(), viewport={"width": 390, "height": 844})
+    v.page.select_option("#i-channel", "econ")
+    width = v.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 391, f"the index is {width}px wide on a 390px screen"
+    v.shot("archive-phone", full_page=True)

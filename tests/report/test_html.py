@@ -357,16 +357,3 @@ def test_bar_chart_scales_to_the_longest_bar():
     a, b = chart.rows
     assert a.segments[0].w + a.segments[1].w == pytest.approx(2 * b.segments[0].w, rel=0.01)
     assert a.total == "40" and b.key == ""
-
-
-def test_nice_ticks():
-    assert charts.nice_ticks(0, 100) == [0, 25, 50, 75, 100]
-    assert charts.nice_ticks(0, 1) == [0, 0.25, 0.5, 0.75, 1]
-
-
-def test_time_chart_single_date_is_centred():
-    from datetime import date
-
-    chart = charts.time_chart([charts.TimePoint(date(2026, 1, 2), 5.0, "t")], [(date(2026, 1, 2), 5.0)])
-    assert chart.dots[0].x == pytest.approx((chart.left + chart.right) / 2)
-    assert chart.x_ticks == ((chart.dots[0].x, "2026-01-02", "middle"),)

@@ -17,6 +17,7 @@ from evalkit.report.index import (
     find_reports,
     index_context,
     page_name,
+    render_index,
     write_report_html,
     write_site,
 )
@@ -106,12 +107,31 @@ def test_trends_cover_scores_shares_and_categories():
     base = example_report()
     reports = [(f"{k}.json", _issue(base, id=f"i{k}", path=f"i{k}.md", date=f"2026-0{k}-01")) for k in range(1, 4)]
     context = index_context(collect_issues(reports)[0])
-    assert [t.title for t in context["score_trends"]] == ["bleu ↑", "chrf ↑", "chrf++ ↑", "ter ↓"]
-    chrf = context["score_trends"][1].chart
-    assert len(chrf.dots) == 3 and all(d.ci for d in chrf.dots) and chrf.path.startswith("M")
-    assert [t.title for t in context["share_trends"]] == ["failing entries", "English cut"]
-    assert {t.title for t in context["category_trends"]} == {"coverage", "numbers", "truncation"}
-    assert all(d.href and d.href.endswith(".html") for t in context["share_trends"] for d in t.chart.dots)
+    ids = [c["id"] for c in context["charts"]]
+    assert ids[:3] == ["findings", "failing", "invented"] and "cut" in ids
+    assert [c["title"] for c in context["charts"] if c["kind"] == "score"] == ["bleu ↑", "chrf ↑", "chrf++ ↑", "ter ↓"]
+    assert {c["title"] for c in context["charts"] if c["scale"] == "category"} >= {"coverage", "numbers", "truncation"}
+    data = json.loads(str(context["trend_data"]))
+    assert data["default"] == "week"
+    summary = base["issues"][0]["summary"]
+    month = data["sets"][data["sel"]["all"]]["month"]["s"]
+    # three copies of one issue, a month apart: each month is that issue's own figures
+    assert [p[4:] for p in month["failing"]] == [[summary["fail"], summary["entries"], 1]] * 3
+    assert [p[0] for p in month["failing"]] == [0, 1, 2]
+    chrf = month["score:chrf"]
+    assert all(p[2] is not None and p[2] <= p[1] <= p[3] for p in chrf)
+    assert chrf[0][1] == pytest.approx(summary["scores"]["chrf"]["value"], abs=0.01)
+    assert context["has_scores"] is True
+
+
+def test_without_references_there_are_share_and_rate_charts_but_no_score_charts():
+    report = run_report([fixture_path("v1_s1.md"), fixture_path("v1_s3.md")], use_references=False)
+    context = index_context(collect_issues([("r.json", report)], DateRules.parse(["2026-01-05"]))[0])
+    kinds = {c["kind"] for c in context["charts"]}
+    assert kinds == {"share", "rate"} and context["has_scores"] is False
+    assert {"findings", "failing", "cut"} <= {c["id"] for c in context["charts"]}
+    page = render_index(collect_issues([("r.json", report)], DateRules.parse(["2026-01-05"]))[0])
+    assert "No score charts" in page
 
 
 # --- the site on disk -------------------------------------------------------------------------------
@@ -188,3 +208,10 @@ def test_write_report_html_into_an_existing_directory(tmp_path):
     empty = copy.deepcopy(example_report())
     empty["issues"] = []
     assert write_report_html(empty, str(tmp_path)) == [str(tmp_path / INDEX_PAGE)]
+
+
+def test_the_stylesheet_holds_back_exactly_the_rows_past_the_first_page():
+    from evalkit.report.html.assets import asset
+    from evalkit.report.index import PAGE_SIZE
+
+    assert f"table.unpaged tbody tr:nth-child(n+{PAGE_SIZE + 1})" in asset("style.css.j2")

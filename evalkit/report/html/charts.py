@@ -1,4 +1,7 @@
-"""Geometry of the inline SVG charts: Python computes every coordinate, the templates only draw them.
+"""Geometry of the issue page's inline SVG charts: Python computes every coordinate, the templates only draw them.
+
+(The index's trend charts are drawn by the page's script from the series :mod:`evalkit.report.trends`
+computes for every selection, so that a selector can redraw them.)
 
 Keeping the arithmetic here (not in Jinja) makes it testable and keeps the templates to markup. All
 charts use a fixed ``viewBox`` and scale to the page width; colours come from CSS classes (``cls``), so
@@ -7,9 +10,7 @@ the stylesheet, not the data, decides them, and no ``style`` attribute is needed
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import date
 from typing import Callable, Sequence
 
 #: Width of every chart's viewBox; heights vary.
@@ -146,116 +147,3 @@ def histogram(
         )
     ticks = tuple((round(left + k * bin_width, 1), f"{lo + k * step:.{digits}f}") for k in range(0, bins + 1, 2))
     return Histogram(width, base + 22, left, right, base, tuple(bars), ticks, max(counts), len(values))
-
-
-@dataclass(frozen=True)
-class Dot:
-    """One issue on a trend chart; ``ci`` is the interval's (top, bottom) in chart coordinates."""
-
-    x: float
-    y: float
-    title: str
-    href: str | None
-    ci: tuple[float, float] | None
-
-
-@dataclass(frozen=True)
-class TimeChart:
-    """Values over dates: a dot per issue, a line through the per-date aggregate, axes with ticks."""
-
-    width: float
-    height: float
-    left: float
-    right: float
-    top: float
-    base: float
-    dots: tuple[Dot, ...]
-    path: str
-    x_ticks: tuple[tuple[float, str, str], ...]
-    y_ticks: tuple[tuple[float, str], ...]
-
-
-@dataclass(frozen=True)
-class TimePoint:
-    """An input point of :func:`time_chart`."""
-
-    day: date
-    value: float
-    title: str
-    href: str | None = None
-    ci: tuple[float, float] | None = None
-
-
-def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
-    """About ``count`` round tick values (1, 2, 2.5, 5 × 10^k steps) covering ``[lo, hi]``."""
-    if hi <= lo:
-        return [lo]
-    raw = (hi - lo) / count
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.ceil(lo / step - 1e-9) * step
-    out, v = [], first
-    while v <= hi + 1e-9:
-        out.append(round(v, 10))
-        v += step
-    return out
-
-
-def time_chart(
-    points: Sequence[TimePoint],
-    line: Sequence[tuple[date, float]],
-    *,
-    y_range: tuple[float, float] | None = None,
-    fmt: Callable[[float], str] = lambda v: f"{v:g}",
-    height: float = 190,
-    width: float = WIDTH,
-) -> TimeChart:
-    """Dots (with optional CI whiskers) for ``points`` and a polyline through ``line``, over a date axis.
-
-    ``x_ticks`` are ``(x, label, text-anchor)``: the end labels are anchored inwards so they are not cut.
-    """
-    left, right, top, base = 44.0, width - 12.0, 10.0, height - 26
-    days = [p.day.toordinal() for p in points] + [d.toordinal() for d, _ in line]
-    d0, d1 = min(days, default=0), max(days, default=0)
-    values = [p.value for p in points] + [v for _, v in line] + [c for p in points if p.ci for c in p.ci]
-    if y_range is None:
-        lo, hi = min(values, default=0.0), max(values, default=1.0)
-        pad = (hi - lo) * 0.1 or abs(hi) * 0.1 or 1.0
-        y_range = (lo - pad, hi + pad)
-    y0, y1 = y_range
-    if y1 <= y0:
-        y1 = y0 + 1
-
-    def x_of(day: int) -> float:
-        """The x coordinate of an ordinal day."""
-        return round((left + right) / 2 if d1 == d0 else left + (right - left) * (day - d0) / (d1 - d0), 1)
-
-    def y_of(value: float) -> float:
-        """The y coordinate of a value, clamped to the axis."""
-        clamped = min(max(value, y0), y1)
-        return round(base - (base - top) * (clamped - y0) / (y1 - y0), 1)
-
-    dots = tuple(
-        Dot(x_of(p.day.toordinal()), y_of(p.value), p.title, p.href, (y_of(p.ci[1]), y_of(p.ci[0])) if p.ci else None)
-        for p in points
-    )
-    ordered = sorted(line)
-    path = " ".join(f"{'M' if k == 0 else 'L'}{x_of(d.toordinal())} {y_of(v)}" for k, (d, v) in enumerate(ordered))
-    y_ticks = tuple((y_of(v), fmt(v)) for v in nice_ticks(y0, y1))
-    count = 5 if width >= WIDTH else 3
-    return TimeChart(width, height, left, right, top, base, dots, path, _date_ticks(d0, d1, x_of, count), y_ticks)
-
-
-def _date_ticks(d0: int, d1: int, x_of: Callable[[int], float], count: int = 5) -> tuple[tuple[float, str, str], ...]:
-    """Up to ``count`` evenly spaced date labels: days for a short span, months for a long one."""
-    if d1 == d0:
-        return ((x_of(d0), date.fromordinal(d0).isoformat(), "middle"),)
-    fmt = "%Y-%m-%d" if d1 - d0 < 90 else "%Y-%m"
-    ticks: list[tuple[float, str, str]] = []
-    for k in range(count):
-        day = round(d0 + (d1 - d0) * k / (count - 1))
-        label = date.fromordinal(day).strftime(fmt)
-        anchor = "start" if k == 0 else "end" if k == count - 1 else "middle"
-        if not ticks or ticks[-1][1] != label:
-            ticks.append((x_of(day), label, anchor))
-    return tuple(ticks)
