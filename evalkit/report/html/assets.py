@@ -104,9 +104,13 @@ def json_for_script(data: Any) -> Markup:
     return Markup(text.translate(_SCRIPT_JSON_ESCAPES))
 
 
-def render_page(template: str, **context: Any) -> str:
-    """Render a page template with the inline assets and the matching CSP filled in."""
-    style, script = asset(STYLE_ASSET), asset(SCRIPT_ASSET)
+def render_page(template: str, *, script_asset: str = SCRIPT_ASSET, **context: Any) -> str:
+    """Render a page template with the inline assets and the matching CSP filled in.
+
+    ``script_asset`` names the page's script (the comparison page has its own); the CSP hashes whichever
+    one is inlined, so a page never runs a script it did not ask for.
+    """
+    style, script = asset(STYLE_ASSET), asset(script_asset)
     return (
         environment()
         .get_template(template)
