@@ -57,6 +57,10 @@ def largest_digest() -> Path | None:
 def inject(line: str, defect: str) -> str | None:
     """The Chinese abstract line with one defect, or ``None`` when this line cannot take it."""
     indent, text = line[: len(line) - len(line.lstrip())], line.strip()
+    if defect in ("leak", "number") and ("arXiv:" in text or "公告类型" in text):
+        # The generator already leaked the RSS line here: a second leak adds no new finding, and the first
+        # number is the leaked arXiv id, so neither would be a new defect to find.
+        return None
     if defect == "leak":
         return f"{indent}{text}公告类型：新"
     if defect == "number":
