@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from evalkit.compare.text import fmt_p, fmt_value, verdict
+from evalkit.compare.text import NO_REFERENCES, fmt_p, fmt_value, verdict
 from evalkit.text.safe import markdown_code, markdown_text
 
 #: Rows of "entries that changed most" shown per pair.
@@ -63,6 +63,8 @@ def _pair(pair: Mapping[str, Any]) -> list[str]:
         )
     if not pair["measures"]:
         out.append("| (nothing to compare) | | | | | | |")
+    if not any(m["group"] == "reference" for m in pair["measures"]):
+        out += ["", NO_REFERENCES]
     wtl = pair["win_tie_loss"]
     if wtl:
         out += ["", "Per entry, " + b + " against the baseline: " + "; ".join(f"{_cell(k)} {v['wins']} better / {v['ties']} same / {v['losses']} worse" for k, v in wtl.items()) + "."]

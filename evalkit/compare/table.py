@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, TextIO
 
-from evalkit.compare.text import fmt_p, fmt_value, verdict
+from evalkit.compare.text import NO_REFERENCES, fmt_p, fmt_value, verdict
 from evalkit.text.safe import guard_lines, one_line
 
 #: Width of the table when the output is not a terminal.
@@ -70,6 +70,8 @@ def _pair(report: Mapping[str, Any], pair: Mapping[str, Any], console: Any) -> N
         console.print(table)
     else:
         console.print(f"{b} vs {a}: no matched entries to compare")
+    if not any(m["group"] == "reference" for m in pair["measures"]):
+        console.print(escape(NO_REFERENCES.replace("`", "")))
     findings = pair["findings"]
     console.print(
         f"findings: {findings['appeared']} appeared, {findings['disappeared']} disappeared, {findings['persisted']} persisted"

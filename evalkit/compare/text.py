@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+#: Said under a comparison without BLEU/chrF/TER, so that their absence is not mistaken for a tie.
+NO_REFERENCES = "No BLEU, chrF or TER: no matched entry has a reference translation (see `--references`)."
+
 
 def fmt_value(value: float | None, digits: int = 2, signed: bool = False) -> str:
     """A score with ``digits`` decimals (``—`` when missing); ``signed`` writes ``+`` on a positive value."""

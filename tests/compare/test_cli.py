@@ -116,3 +116,9 @@ def test_a_comet_model_adds_a_paired_model_measure(tiny_comet, versions, tmp_pat
     assert pair["primary"] == "comet-qe"
     untouched = [e for e in pair["entries"] if e["same_text"]]
     assert untouched and all(e["scores"]["comet-qe"][0] == e["scores"]["comet-qe"][1] for e in untouched)
+
+
+def test_without_references_the_outputs_say_why_bleu_is_missing(versions) -> None:
+    for fmt in ("table", "markdown"):
+        result = runner.invoke(app, ["compare", versions.original, versions.injected, "-f", fmt, *FAST])
+        assert result.exit_code == 0 and "no matched entry has a reference translation" in result.output
