@@ -25,16 +25,34 @@ from typing import Any, Iterable, Mapping, Sequence
 from evalkit.errors import ConfigError, UnknownNameError
 from evalkit.limits import MAX_BOOTSTRAP
 from evalkit.parse.reader import DEFAULT_MAX_FILE_SIZE
-from evalkit.records import Severity
+from evalkit.records import Finding, Severity
 from evalkit.registry import unknown_name_message
 from evalkit.safe_load import toml_loads
 
 #: Keys of ``[tool.evalkit]`` / of an ``evalkit.toml``. ``gate`` is the policy of ``evalkit gate``, kept
 #: as written here and validated by :mod:`evalkit.gate.policy`; ``references`` is the reference-translation
 #: directory; ``comet`` the COMET settings.
-KNOWN_KEYS = ("align", "checks", "comet", "disable", "gate", "max_file_size", "metrics", "references", "severity")
+KNOWN_KEYS = (
+    "align", "checks", "comet", "disable", "gate", "judge", "max_file_size", "metrics", "references", "severity",
+)
 #: Keys of the ``[comet]`` table (see :class:`CometSettings`).
-COMET_KEYS = ("batch_size", "cache", "cache_dir", "device", "download", "mode", "models", "precision", "require")
+COMET_KEYS = (
+    "batch_size", "cache", "cache_dir", "device", "download", "mode", "models", "precision", "qe_thresholds",
+    "require", "span_severity",
+)
+#: Keys of the ``[judge]`` table (see :class:`JudgeSettings`).
+JUDGE_KEYS = (
+    "api_key_env", "base_url", "budget_tokens", "cache", "cache_dir", "concurrency", "max_output_tokens", "model",
+    "prompt", "require", "retries", "scope", "seed", "severity", "timeout",
+)
+#: What a model calls the severity of an error span (XCOMET's tags, MQM's levels) -> the finding's severity.
+DEFAULT_SPAN_SEVERITY: Mapping[str, Severity] = {
+    "critical": Severity.ERROR, "major": Severity.ERROR, "minor": Severity.WARNING,
+}
+#: Which entries the LLM judge reads: those the rules did not already fail, those whose English was cut, or all.
+JUDGE_SCOPES = ("flagged", "cut", "all")
+#: Where an OpenAI-compatible client sends requests when neither the settings nor $OPENAI_BASE_URL say.
+OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 #: Keys of the ``[metrics]`` table (see :class:`SacrebleuSettings`).
 SACREBLEU_KEYS = (
     "bleu_lowercase", "bleu_tokenize", "chrf_lowercase", "chrf_word_order",
@@ -60,6 +78,11 @@ class CometSettings:
     cache; ``cache_dir`` replaces its default directory (``$EVALKIT_CACHE_DIR``, else
     ``~/.cache/evalkit``). ``download`` false never downloads a model. ``require`` true makes an
     unavailable model an error (exit 2) instead of a notice and "not computed" columns.
+
+    Model scores become findings too: ``qe_thresholds`` maps a QE model (as written in ``models``) to
+    the score under which an aligned pair is reported (``evalkit calibrate`` proposes one);
+    ``span_severity`` maps the severity an XCOMET-like model gives an error span (``critical``,
+    ``major``, ``minor``) to the finding's severity.
     """
 
     models: tuple[str, ...] = ()
@@ -71,6 +94,8 @@ class CometSettings:
     cache_dir: str | None = None
     download: bool = True
     require: bool = False
+    qe_thresholds: Mapping[str, float] = field(default_factory=dict)
+    span_severity: Mapping[str, Severity] = field(default_factory=lambda: dict(DEFAULT_SPAN_SEVERITY))
 
     @property
     def enabled(self) -> bool:
@@ -89,11 +114,22 @@ class CometSettings:
             raise ConfigError(f"COMET batch size must be at least 1, not {self.batch_size}")
         if self.require and not self.models:
             raise ConfigError("COMET is required (--require-comet) but no model is given (--comet-model NAME|PATH)")
+        unknown = sorted(set(self.span_severity) - set(DEFAULT_SPAN_SEVERITY))
+        if unknown:
+            raise ConfigError(f"span_severity: unknown span severity {unknown[0]!r}; use critical, major or minor")
         return self
 
+    def qe_threshold(self, model: str) -> float | None:
+        """The QE threshold configured for ``model`` (a name or path as in ``models``), ``None`` if none."""
+        return self.qe_thresholds.get(model)
+
     def to_dict(self) -> dict[str, Any]:
-        """The settings as they go into the report (the cache directory is left out: it is machine-specific)."""
-        return {
+        """The settings as they go into the report (the cache directory is left out: it is machine-specific).
+
+        The thresholds and span severities appear only when they are not the defaults, so a run that
+        uses neither reports what it always did.
+        """
+        out: dict[str, Any] = {
             "models": list(self.models),
             "mode": self.mode,
             "precision": self.precision,
@@ -101,6 +137,103 @@ class CometSettings:
             "batch_size": self.batch_size,
             "cache": self.cache,
             "require": self.require,
+        }
+        if self.qe_thresholds:
+            out["qe_thresholds"] = dict(sorted(self.qe_thresholds.items()))
+        if dict(self.span_severity) != dict(DEFAULT_SPAN_SEVERITY):
+            out["span_severity"] = {k: v.value for k, v in sorted(self.span_severity.items())}
+        return out
+
+
+@dataclass(frozen=True)
+class JudgeSettings:
+    """How the LLM judge runs (``[judge]`` table, ``--judge*`` flags); no ``model``: the judge is off.
+
+    The judge calls an OpenAI-compatible chat-completions endpoint: ``base_url`` (unset:
+    ``$OPENAI_BASE_URL``, else OpenAI's), with the key read from the environment variable named by
+    ``api_key_env`` (``OPENAI_API_KEY``, as the OpenAI SDK does; the key itself never goes in a file or a
+    report). ``concurrency`` requests at once, each with ``timeout`` seconds and up to ``retries``
+    retries (429 and 5xx, honouring Retry-After). ``budget_tokens`` caps the tokens one run may send
+    and receive (``None``: no cap); ``max_output_tokens`` caps each answer. ``scope`` picks the entries
+    (see :data:`JUDGE_SCOPES`); ``prompt`` names the versioned prompt file. Answers are cached on disk
+    (``cache``, ``cache_dir`` as for COMET); ``seed`` is sent where the endpoint takes one (temperature
+    is always 0). ``severity`` maps the judge's ``critical``/``major``/``minor`` to finding severities.
+    ``require`` true makes an unavailable judge an error (exit 2) instead of a notice.
+    """
+
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    concurrency: int = 4
+    timeout: float = 60.0
+    retries: int = 3
+    budget_tokens: int | None = None
+    max_output_tokens: int = 1024
+    scope: str = "flagged"
+    prompt: str = "mqm-zh-1"
+    cache: bool = True
+    cache_dir: str | None = None
+    require: bool = False
+    seed: int | None = 0
+    severity: Mapping[str, Severity] = field(default_factory=lambda: dict(DEFAULT_SPAN_SEVERITY))
+
+    @property
+    def enabled(self) -> bool:
+        """Whether a judge model was asked for."""
+        return bool(self.model)
+
+    def resolved_base_url(self, environ: Mapping[str, str] | None = None) -> str:
+        """The endpoint's base URL: the setting, else ``$OPENAI_BASE_URL``, else OpenAI's (no trailing slash)."""
+        env = os.environ if environ is None else environ
+        return (self.base_url or env.get("OPENAI_BASE_URL") or OPENAI_DEFAULT_BASE_URL).rstrip("/")
+
+    def api_key(self, environ: Mapping[str, str] | None = None) -> str | None:
+        """The API key from the environment variable ``api_key_env`` (``None`` when unset or empty)."""
+        env = os.environ if environ is None else environ
+        return env.get(self.api_key_env) or None
+
+    def validate(self) -> "JudgeSettings":
+        """Raise :class:`ConfigError` for a value the judge cannot use; return ``self``."""
+        if self.scope not in JUDGE_SCOPES:
+            raise ConfigError(f"unknown judge scope {self.scope!r}; use one of {', '.join(JUDGE_SCOPES)}")
+        if self.concurrency < 1:
+            raise ConfigError(f"judge concurrency must be at least 1, not {self.concurrency}")
+        if not self.timeout > 0:
+            raise ConfigError(f"judge timeout must be a positive number of seconds, not {self.timeout}")
+        if self.retries < 0:
+            raise ConfigError(f"judge retries must be 0 or more, not {self.retries}")
+        if self.budget_tokens is not None and self.budget_tokens < 1:
+            raise ConfigError(f"judge budget must be a positive number of tokens, not {self.budget_tokens}")
+        if self.max_output_tokens < 1:
+            raise ConfigError(f"judge max_output_tokens must be at least 1, not {self.max_output_tokens}")
+        if self.base_url is not None and not re.match(r"^https?://", self.base_url):
+            raise ConfigError(f"judge base_url must start with http:// or https://, got {self.base_url!r}")
+        unknown = sorted(set(self.severity) - set(DEFAULT_SPAN_SEVERITY))
+        if unknown:
+            raise ConfigError(f"judge severity: unknown level {unknown[0]!r}; use critical, major or minor")
+        if self.require and not self.model:
+            raise ConfigError("the LLM judge is required (--require-judge) but no model is given (--judge MODEL)")
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The settings as they go into the report: no key, no cache directory (machine-specific).
+
+        The base URL is shown without any user or password part it may hold.
+        """
+        return {
+            "model": self.model,
+            "base_url": re.sub(r"//[^/@]*@", "//", self.resolved_base_url()),
+            "prompt": self.prompt,
+            "scope": self.scope,
+            "concurrency": self.concurrency,
+            "timeout": self.timeout,
+            "retries": self.retries,
+            "budget_tokens": self.budget_tokens,
+            "max_output_tokens": self.max_output_tokens,
+            "seed": self.seed,
+            "temperature": 0,
+            "cache": self.cache,
+            "severity": {k: v.value for k, v in sorted(self.severity.items())},
         }
 
 
@@ -174,6 +307,7 @@ class Config:
     bootstrap: int = DEFAULT_BOOTSTRAP
     comet: CometSettings = field(default_factory=CometSettings)
     sacrebleu: SacrebleuSettings = field(default_factory=SacrebleuSettings)
+    judge: JudgeSettings = field(default_factory=JudgeSettings)
 
     def validate(self) -> "Config":
         """Raise :class:`UnknownNameError` for names no registered check knows; return ``self``."""
@@ -193,6 +327,7 @@ class Config:
             raise ConfigError(f"bootstrap must be 0 (off) or a number of resamples up to {MAX_BOOTSTRAP:,}, got {self.bootstrap}")
         self.comet.validate()
         self.sacrebleu.validate()
+        self.judge.validate()
         return self
 
     def is_enabled(self, check_name: str, code: str | None = None) -> bool:
@@ -207,6 +342,23 @@ class Config:
         (``leak = "error"``), else ``None`` (the code keeps its declared severity)."""
         found = self.severity.get(code)
         return found if found is not None else self.severity.get(code.split(".", 1)[0])
+
+    def finalise_findings(self, findings: Iterable[Finding]) -> tuple[Finding, ...]:
+        """``findings`` as the configuration wants them: disabled codes dropped, severity overrides applied
+        (a code's, else its category's), sorted by line, code and message for stable output.
+
+        Every stage that produces findings (the checks, the model judgments) passes them through here, so
+        ``disable`` and ``severity`` mean the same for a rule's finding and a model's. Idempotent.
+        """
+        out = []
+        for f in findings:
+            if not self.is_enabled(f.code, f.code):
+                continue
+            override = self.severity_of(f.code)
+            if override is not None:
+                f = replace(f, severity=override)
+            out.append(f)
+        return tuple(sorted(out, key=lambda f: (f.line or 0, f.code, f.message)))
 
     def options_for(self, check_name: str) -> dict[str, Any]:
         """The effective options of a check: its class's ``options`` defaults, updated by the file's table."""
@@ -229,6 +381,7 @@ class Config:
         bootstrap: int | None = None,
         comet: Mapping[str, Any] | None = None,
         sacrebleu: Mapping[str, Any] | None = None,
+        judge: Mapping[str, Any] | None = None,
     ) -> "Config":
         """This configuration with command-line values applied on top (see the module docstring).
 
@@ -236,7 +389,7 @@ class Config:
         directory; ``metrics`` and ``bootstrap`` replace the defaults. ``comet`` maps
         :class:`CometSettings` fields to flag values (``None`` values are ignored); ``models`` replaces
         the file's list. ``sacrebleu`` maps :class:`SacrebleuSettings` fields to flag values in the
-        same way.
+        same way, and ``judge`` :class:`JudgeSettings` fields.
         """
         metric_options = {k: v for k, v in (sacrebleu or {}).items() if v is not None}
         given = {k: v for k, v in (comet or {}).items() if v is not None}
@@ -255,6 +408,7 @@ class Config:
             bootstrap=self.bootstrap if bootstrap is None else bootstrap,
             comet=replace(self.comet, **given),
             sacrebleu=replace(self.sacrebleu, **metric_options),
+            judge=replace(self.judge, **{k: v for k, v in (judge or {}).items() if v is not None}),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -269,6 +423,7 @@ class Config:
             "max_file_size": self.max_file_size,
             "align": self.align,
             "comet": self.comet.to_dict(),
+            **({"judge": self.judge.to_dict()} if self.judge.enabled else {}),
             "options": {name: _sorted_dict(opts) for name, opts in options.items() if opts},
             "source": self.source,
         }
@@ -396,6 +551,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
     comet = _comet_settings(_table(data, "comet", where), source, table_location(source, _subtable(table, "comet")))
     sacrebleu = _sacrebleu_settings(_table(data, "metrics", where), table_location(source, _subtable(table, "metrics")))
     check_options = _check_tables(_table(data, "checks", where), table_location(source, _subtable(table, "checks")))
+    judge = _judge_settings(_table(data, "judge", where), source, table_location(source, _subtable(table, "judge")))
 
     _validate_names(frozenset(disable), severity, where=where, severity_where=severity_where)
     return Config(
@@ -409,6 +565,7 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str | None = None, t
         source=source,
         comet=comet,
         sacrebleu=sacrebleu,
+        judge=judge,
     )
 
 
@@ -458,9 +615,72 @@ def _comet_settings(table: Mapping[str, Any], source: str | None, where: str) ->
         values[key] = value
     if "cache_dir" in values and base and not os.path.isabs(os.path.expanduser(values["cache_dir"])):
         values["cache_dir"] = os.path.join(base, values["cache_dir"])
+    if "qe_thresholds" in table:
+        values["qe_thresholds"] = _qe_thresholds(table["qe_thresholds"], located, where)
+    if "span_severity" in table:
+        values["span_severity"] = _span_severity(table["span_severity"], "span_severity", where)
     settings = CometSettings(models=tuple(located(m) for m in models), **values)
     try:
         # 'require' without models is checked once flags are applied: --comet-model may add the model.
+        replace(settings, require=False).validate()
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    return settings
+
+
+def _qe_thresholds(raw: Any, located: Any, where: str) -> dict[str, float]:
+    """``qe_thresholds = {"MODEL" = 0.55}``: a number per QE model, the model located as ``models`` are."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: 'qe_thresholds' must be a table of model = threshold, got {describe_value(raw)}")
+    out: dict[str, float] = {}
+    for model, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: qe_thresholds.{model} must be a number, got {describe_value(value)}")
+        out[located(model)] = float(value)
+    return out
+
+
+def _span_severity(raw: Any, key: str, where: str) -> dict[str, Severity]:
+    """``{critical = "error", major = "error", minor = "warning"}``: the defaults, updated by the table."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: {key!r} must be a table such as {{minor = \"info\"}}, got {describe_value(raw)}")
+    out = dict(DEFAULT_SPAN_SEVERITY)
+    for level, value in raw.items():
+        if level not in DEFAULT_SPAN_SEVERITY:
+            raise ConfigError(f"{where}: {key}: unknown level {level!r}; use critical, major or minor")
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: {key}.{level} must be a severity name, got {describe_value(value)}")
+        try:
+            out[level] = parse_severity(value)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {key}.{level}: {exc}") from None
+    return out
+
+
+def _judge_settings(table: Mapping[str, Any], source: str | None, where: str) -> JudgeSettings:
+    """:class:`JudgeSettings` from the ``[judge]`` table, each value of its field's type."""
+    reject_unknown_keys(table, JUDGE_KEYS, "judge setting", where)
+    expected: dict[str, tuple[type, ...]] = {
+        "model": (str,), "base_url": (str,), "api_key_env": (str,), "concurrency": (int,), "timeout": (int, float),
+        "retries": (int,), "budget_tokens": (int,), "max_output_tokens": (int,), "scope": (str,), "prompt": (str,),
+        "cache": (bool,), "cache_dir": (str,), "require": (bool,), "seed": (int,),
+    }
+    values: dict[str, Any] = {}
+    for key, kinds in expected.items():
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+            raise ConfigError(f"{where}: {key!r} must be {describe_value(kinds[0](), article=True)}, got {describe_value(value)}")
+        values[key] = float(value) if key == "timeout" else value
+    if "severity" in table:
+        values["severity"] = _span_severity(table["severity"], "severity", where)
+    base = os.path.dirname(source) if source else ""
+    if "cache_dir" in values and base and not os.path.isabs(os.path.expanduser(values["cache_dir"])):
+        values["cache_dir"] = os.path.join(base, values["cache_dir"])
+    settings = JudgeSettings(**values)
+    try:
+        # 'require' without a model is checked once flags are applied: --judge may add the model.
         replace(settings, require=False).validate()
     except ConfigError as exc:
         raise ConfigError(f"{where}: {exc}") from None

@@ -230,24 +230,10 @@ def check_issue(issue: Issue, checks: list[Check], config: Config) -> tuple[Issu
             except Exception as exc:  # same: report, keep going
                 crashes.append(_crash(issue.path, check, exc, entry.line))
     results = tuple(
-        EntryResult(entry=e, findings=_finalise(per_entry[id(e)], config), pairs=_pairs(e) if config.align else ())
+        EntryResult(entry=e, findings=config.finalise_findings(per_entry[id(e)]), pairs=_pairs(e) if config.align else ())
         for e in issue.entries
     )
-    return IssueResult(issue=issue, entries=results, findings=_finalise(file_level, config)), crashes
-
-
-def _finalise(findings: list[Finding], config: Config) -> tuple[Finding, ...]:
-    """Drop disabled codes, apply severity overrides (a code's, else its category's), sort by line then code
-    for stable output."""
-    out = []
-    for f in findings:
-        if not config.is_enabled(f.code, f.code):
-            continue
-        override = config.severity_of(f.code)
-        if override is not None:
-            f = replace(f, severity=override)
-        out.append(f)
-    return tuple(sorted(out, key=lambda f: (f.line or 0, f.code, f.message)))
+    return IssueResult(issue=issue, entries=results, findings=config.finalise_findings(file_level)), crashes
 
 
 def _crash(path: str, check: Check, exc: Exception, line: int | None) -> InputProblem:

@@ -100,6 +100,8 @@ class Evidence:
     ``field`` names the entry field the finding is about. ``source_span`` is a ``(start, end)`` character
     offset into the English side of that field (``abstract_en`` for the abstracts, ``title_en`` for the
     titles) and ``translation_span`` into the Chinese side (``abstract_zh``, ``title_zh``, ``summary_zh``).
+    ``model`` is set on findings that come from a model's judgment rather than a rule: the model and,
+    for an LLM judge, the prompt version (``"gpt-4o-mini · mqm-zh/1"``), so a reader knows who said it.
     """
 
     source: str | None = None
@@ -107,11 +109,12 @@ class Evidence:
     field: str | None = None
     source_span: tuple[int, int] | None = None
     translation_span: tuple[int, int] | None = None
+    model: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The evidence as JSON-ready data, without empty parts."""
         out: dict[str, Any] = {}
-        for key in ("field", "source", "translation", "source_span", "translation_span"):
+        for key in ("field", "source", "translation", "source_span", "translation_span", "model"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = list(value) if isinstance(value, tuple) else value
@@ -283,6 +286,45 @@ class ModelMetricRun:
         return self.status == "computed"
 
 
+@dataclass(frozen=True)
+class JudgeRun:
+    """What one model judge did, for the report, its signature and the CLI's notice.
+
+    ``judge`` is its name (``llm``: the LLM MQM judge). ``status`` is ``computed`` or ``not computed``
+    (``reason`` then says why in one line: offline, no key, budget spent before the first entry...).
+    ``model`` and ``prompt`` (the prompt version) are what judged; ``signature`` puts them together
+    with the settings that change an answer. Counts: ``entries`` in scope, ``judged`` with an answer
+    (``cached`` of them from the disk cache), ``failed`` whose request failed after its retries,
+    ``over_budget`` left unjudged because the token budget ran out, ``findings`` made, and
+    ``dropped_spans`` the model quoted but that are not verbatim in the text (dropped, never guessed).
+    ``tokens_in``/``tokens_out`` are the tokens sent and received by this run's requests (cached
+    answers cost none). ``notices`` are one-line warnings worth showing.
+    """
+
+    judge: str
+    status: str
+    reason: str | None = None
+    model: str | None = None
+    prompt: str | None = None
+    signature: str | None = None
+    scope: str | None = None
+    entries: int = 0
+    judged: int = 0
+    cached: int = 0
+    failed: int = 0
+    over_budget: int = 0
+    findings: int = 0
+    dropped_spans: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    notices: tuple[str, ...] = ()
+
+    @property
+    def computed_ok(self) -> bool:
+        """Whether the judge produced its findings (for the entries in scope it could reach)."""
+        return self.status == "computed"
+
+
 class _ModelMetricRuns:
     """Lookup of a result's ``model_metrics`` (one :class:`ModelMetricRun` per model metric the run used)."""
 
@@ -304,7 +346,7 @@ class RunResult(_ModelMetricRuns):
 
     ``references`` describes the reference set used (``None``: no references directory was found);
     ``model_metrics`` what the model-metric stage did, one record per model metric the run asked for
-    (COMET, say), in the order they ran.
+    (COMET, say), in the order they ran; ``judges`` what each model judge did (the LLM judge).
     """
 
     issues: tuple[IssueResult, ...]
@@ -312,6 +354,7 @@ class RunResult(_ModelMetricRuns):
     skipped: tuple[Skipped, ...] = ()
     references: ReferenceInfo | None = None
     model_metrics: tuple[ModelMetricRun, ...] = ()
+    judges: tuple[JudgeRun, ...] = ()
 
 
 @dataclass(frozen=True)
