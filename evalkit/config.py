@@ -963,6 +963,12 @@ class ConfigFlags:
     ter_asian_support: bool | None = None
     ter_case_sensitive: bool | None = None
     ter_no_punct: bool | None = None
+    judge_model: str | None = None
+    no_judge: bool = False
+    require_judge: bool = False
+    judge_scope: str | None = None
+    judge_budget: int | None = None
+    judge_base_url: str | None = None
 
     def check(self) -> "ConfigFlags":
         """Raise :class:`ConfigError` for flags that contradict each other (before anything is read); return ``self``."""
@@ -974,6 +980,8 @@ class ConfigFlags:
             raise ConfigError("--references and --no-references cannot be used together")
         if self.triples is not None and self.references is not None:
             raise ConfigError("--triples FILE holds its own references; --references does not apply")
+        if self.no_judge and (self.judge_model is not None or self.require_judge):
+            raise ConfigError("--no-judge cannot be used with --judge or --require-judge")
         return self
 
 
@@ -1006,6 +1014,13 @@ def config_from_flags(flags: ConfigFlags) -> Config:
             "download": False if flags.offline else None,
         },
         sacrebleu={key: getattr(flags, key) for key in SACREBLEU_KEYS},
+        judge={
+            "model": "" if flags.no_judge else flags.judge_model,
+            "require": False if flags.no_judge else True if flags.require_judge else None,
+            "scope": flags.judge_scope,
+            "budget_tokens": flags.judge_budget,
+            "base_url": flags.judge_base_url,
+        },
     )
 
 

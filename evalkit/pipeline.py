@@ -9,7 +9,7 @@ with the same metrics.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from evalkit.checks import CHECKS, Check, load_checks
@@ -25,6 +25,7 @@ from evalkit.records import (
     InputProblem,
     Issue,
     IssueResult,
+    JudgeRun,
     ModelMetricRun,
     Pair,
     RunResult,
@@ -67,7 +68,9 @@ def score(
     configuration asks for (COMET models in ``config.comet``, say) then scores all issues in one batch
     (:mod:`evalkit.metrics.model_stage`); an unavailable model leaves its record in
     ``RunResult.model_metrics`` "not computed", or raises :class:`~evalkit.errors.ModelUnavailableError`
-    when its settings ``require`` it.
+    when its settings ``require`` it. Last, the LLM judge (``config.judge``, see
+    :mod:`evalkit.judges.stage`) reads the entries in its scope and adds its findings; what it did is
+    ``RunResult.judges``.
     """
     from evalkit.metrics.model_stage import prepare_model_metrics
     from evalkit.references import references_for_run
@@ -104,12 +107,19 @@ def score(
         bootstrap = BootstrapSettings(samples=config.bootstrap)
         scored, runs = score_issues(issues, model_metrics, references, bootstrap)
         issues = list(scored)
+    judges: tuple[JudgeRun, ...] = ()
+    if config.judge.enabled:
+        from evalkit.judges.stage import judge_issues
+
+        judged, judge_run = judge_issues(issues, config)
+        issues, judges = list(judged), (judge_run,)
     return RunResult(
         issues=tuple(issues),
         errors=tuple(errors),
         skipped=tuple(skipped),
         references=references.info() if references is not None else None,
         model_metrics=runs,
+        judges=judges,
     )
 
 

@@ -192,6 +192,8 @@ class EntryResult:
     reference of its arXiv id); ``references`` is how many references that was (0: no reference-based
     scores). ``pair_scores`` runs parallel to ``pairs``: one ``{metric: value}`` mapping per pair, empty
     for a pair that got no score (see :mod:`evalkit.metrics.pairs` for what a pair score means).
+    ``judged`` maps each model judge the run used (``llm``) to what it did with this entry: ``judged``,
+    ``cached``, ``failed``, ``over budget`` or ``out of scope`` (empty when no judge ran).
     """
 
     entry: Entry
@@ -200,6 +202,7 @@ class EntryResult:
     pairs: tuple[Pair, ...] = ()
     pair_scores: tuple[Mapping[str, float], ...] = ()
     references: int = 0
+    judged: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,97 @@ NoReferencesOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Do not list input errors on stderr.")]
 
+JUDGE_PANEL = "LLM judge"
+
+
+class JudgeScope(str, Enum):
+    """Which entries the LLM judge reads (see evalkit.judges.stage)."""
+
+    flagged = "flagged"
+    cut = "cut"
+    all = "all"
+
+
+JudgeOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--judge",
+        metavar="MODEL",
+        help="Ask an LLM on an OpenAI-compatible endpoint ($OPENAI_BASE_URL or [judge] base_url; key in"
+        " $OPENAI_API_KEY) for MQM error spans; each verbatim span becomes a finding. Replaces [judge] model.",
+        rich_help_panel=JUDGE_PANEL,
+        show_default=False,
+    ),
+]
+NoJudgeOption = Annotated[
+    bool, typer.Option("--no-judge", help="Do not run the LLM judge, even if the configuration names a model.", rich_help_panel=JUDGE_PANEL)
+]
+RequireJudgeOption = Annotated[
+    bool,
+    typer.Option(
+        "--require-judge",
+        help="Fail (exit 2) when the judge cannot run (offline, no key, endpoint down) instead of a notice.",
+        rich_help_panel=JUDGE_PANEL,
+    ),
+]
+JudgeScopeOption = Annotated[
+    Optional[JudgeScope],
+    typer.Option(
+        "--judge-scope",
+        metavar="SCOPE",
+        parser=choice(JudgeScope),
+        help="flagged (default): entries the rules did not already fail; cut: entries whose English was cut; all.",
+        rich_help_panel=JUDGE_PANEL,
+        show_default=False,
+    ),
+]
+JudgeBudgetOption = Annotated[
+    Optional[int],
+    typer.Option(
+        "--judge-budget",
+        metavar="TOKENS",
+        min=1,
+        help="Stop sending once this run's requests would pass TOKENS tokens (prompt + answer); the rest stay unjudged.",
+        rich_help_panel=JUDGE_PANEL,
+        show_default=False,
+    ),
+]
+JudgeBaseUrlOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--judge-base-url",
+        metavar="URL",
+        help="The endpoint's base URL, e.g. http://localhost:8000/v1 (default: [judge] base_url, $OPENAI_BASE_URL, OpenAI).",
+        rich_help_panel=JUDGE_PANEL,
+        show_default=False,
+    ),
+]
+
+
+def judge_notice(runs, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    """One stderr line per judge: why it was not computed (always shown), or what it did and cost."""
+    for info in runs:
+        if not info.computed_ok:
+            say(f"evalkit: notice: LLM judge not computed: {info.reason}", err=True)
+        elif not quiet:
+            left = []
+            if info.failed:
+                left.append(f"{info.failed} failed")
+            if info.over_budget:
+                left.append(f"{info.over_budget} over budget")
+            if info.dropped_spans:
+                left.append(f"{info.dropped_spans} span(s) not in the text dropped")
+            extra = f" ({', '.join(left)})" if left else ""
+            say(
+                f"evalkit: LLM judge {info.model} ({info.prompt}) read {info.judged} of {info.entries} entries in scope"
+                f" {info.scope} ({info.cached} from cache), {info.findings} finding(s){extra};"
+                f" {info.tokens_in + info.tokens_out:,} tokens",
+                err=True,
+            )
+        if not quiet:
+            for notice in info.notices:
+                say(f"evalkit: notice: {notice}", err=True)
+
 
 def want_progress(flag: bool | None, stream: Any, environ: Mapping[str, str]) -> bool:
     """Whether to draw progress on ``stream``: as ``--progress/--no-progress`` say, else only on a

@@ -16,7 +16,14 @@ from evalkit.cli.common import (
     ProgressOption,
     QuietOption,
     ReferencesOption,
+    JudgeBaseUrlOption,
+    JudgeBudgetOption,
+    JudgeOption,
+    JudgeScopeOption,
+    NoJudgeOption,
+    RequireJudgeOption,
     comet_notice,
+    judge_notice,
     print_input_errors,
     progress_bar,
     renamed,
@@ -129,6 +136,12 @@ def gate(
     ] = 0,
     progress: ProgressOption = None,
     quiet: QuietOption = False,
+    judge: JudgeOption = None,
+    no_judge: NoJudgeOption = False,
+    require_judge: RequireJudgeOption = False,
+    judge_scope: JudgeScopeOption = None,
+    judge_budget: JudgeBudgetOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
     today: Annotated[
         Optional[str], typer.Option("--today", metavar="DATE", hidden=True, help="Judge waiver expiry as of DATE (YYYY-MM-DD).")
     ] = None,
@@ -163,6 +176,12 @@ def gate(
             no_config=no_config,
             references=references,
             no_references=no_references,
+            judge_model=judge,
+            no_judge=no_judge,
+            require_judge=require_judge,
+            judge_scope=judge_scope.value if judge_scope else None,
+            judge_budget=judge_budget,
+            judge_base_url=judge_base_url,
         ).check()
         if waivers is not None and no_waivers:
             raise ConfigError("--waivers and --no-waivers cannot be used together")
@@ -214,6 +233,7 @@ def gate(
     if not quiet:
         print_input_errors(outcome.run.errors)
     comet_notice(outcome.run.comet, quiet)
+    judge_notice(outcome.run.judges, quiet)
     exit_for_verdict(report["verdict"])
 
 

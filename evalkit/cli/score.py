@@ -16,7 +16,14 @@ from evalkit.cli.common import (
     ReferencesOption,
     choice,
     choices,
+    JudgeBaseUrlOption,
+    JudgeBudgetOption,
+    JudgeOption,
+    JudgeScopeOption,
+    NoJudgeOption,
+    RequireJudgeOption,
     comet_notice,
+    judge_notice,
     or_list,
     print_input_errors,
     progress_bar,
@@ -244,6 +251,12 @@ def score(
         bool,
         typer.Option("--offline", help="Never download a COMET model; use local paths and the Hugging Face cache only.", rich_help_panel="COMET"),
     ] = False,
+    judge: JudgeOption = None,
+    no_judge: NoJudgeOption = False,
+    require_judge: RequireJudgeOption = False,
+    judge_scope: JudgeScopeOption = None,
+    judge_budget: JudgeBudgetOption = None,
+    judge_base_url: JudgeBaseUrlOption = None,
 ) -> None:
     """Score digest files: parse, run the checks, and report per issue and per entry.
 
@@ -251,7 +264,8 @@ def score(
     TER per entry and per aligned sentence pair, and per issue corpus scores with a 95% bootstrap
     confidence interval. With --comet-model, COMET scores every aligned sentence pair: against the
     reference where one exists, reference-free (QE) elsewhere. With --triples FILE, score generic
-    parallel data (src, mt, ref) instead.
+    parallel data (src, mt, ref) instead. With --judge MODEL, an LLM on an OpenAI-compatible endpoint
+    reads the entries in --judge-scope and its verbatim error spans become findings.
 
     Settings come from an evalkit.toml, or the tool.evalkit table of a pyproject.toml, found next to the
     first input or in a parent directory up to the .git root. Flags win over the file: --disable adds to
@@ -297,6 +311,12 @@ def score(
             ter_asian_support=ter_asian_support,
             ter_case_sensitive=ter_case_sensitive,
             ter_no_punct=ter_no_punct,
+            judge_model=judge,
+            no_judge=no_judge,
+            require_judge=require_judge,
+            judge_scope=judge_scope.value if judge_scope else None,
+            judge_budget=judge_budget,
+            judge_base_url=judge_base_url,
         ).check()
         if triples is None and not paths:
             raise ConfigError("missing digest paths (or --triples FILE); see evalkit score --help")
@@ -312,6 +332,7 @@ def score(
     if not quiet:
         print_input_errors(run.errors)
     comet_notice(run.comet, quiet)
+    judge_notice(run.judges, quiet)
     raise typer.Exit(EXIT_ERROR if run.errors else EXIT_OK)
 
 

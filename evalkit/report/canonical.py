@@ -31,6 +31,7 @@ def build_report(run: RunResult, config: Config, *, with_issues: bool = True) ->
         "config": {
             **config.to_dict(),
             **model_metric_sections(run, config),
+            **judge_sections(run, config),
             "checks": [c.name for c in active_checks(config)],
             "references": _references(run),
             "metrics": {
@@ -184,6 +185,32 @@ def model_metric_sections(run: Any, config: Config) -> dict[str, Any]:
     return sections
 
 
+def judge_sections(run: Any, config: Config) -> dict[str, Any]:
+    """``config.judge``: the LLM judge's settings, its signature and what it did, when the run asked for it.
+
+    As for the model metrics, what depends on the cache (answers reused, tokens spent) is left out,
+    so a rerun that costs nothing writes the same report.
+    """
+    runs = getattr(run, "judges", ())
+    if not runs:
+        return {}
+    info = runs[0]
+    return {
+        "judge": {
+            **config.judge.to_dict(),
+            "status": info.status,
+            "reason": info.reason,
+            "signature": info.signature,
+            "entries": info.entries,
+            "judged": info.judged,
+            "failed": info.failed,
+            "over_budget": info.over_budget,
+            "findings": info.findings,
+            "dropped_spans": info.dropped_spans,
+        }
+    }
+
+
 def model_metrics_config(run: Any) -> dict[str, Any]:
     """``config.metrics`` entries of the model metrics that produced scores: per score key (``comet``,
     ``comet-qe``, ...) its direction and model signature."""
@@ -281,6 +308,10 @@ def _entry(result: EntryResult) -> dict[str, Any]:
             _pair(p, e, result.pair_scores[k] if k < len(result.pair_scores) else {}) for k, p in enumerate(result.pairs)
         ],
         "findings": [_finding(f) for f in result.findings],
+        # Only when a judge ran, so other reports keep their shape; "cached" is reported as "judged"
+        # because a rerun from the cache must write the same report.
+        **({"judged": {k: ("judged" if v == "cached" else v) for k, v in sorted(result.judged.items())}}
+           if result.judged else {}),
     }
 
 

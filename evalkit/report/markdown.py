@@ -36,6 +36,7 @@ def render_markdown(report: dict[str, Any], *, max_chars: int = MAX_CHARS) -> st
         "",
     ]
     head += _headline_table(report["issues"])
+    head += _judge_section(report)
     head += _scores_section(report)
     if len(report["issues"]) > 1:
         head += _codes_overall(report["issues"])
@@ -126,6 +127,26 @@ def format_score(score: dict[str, Any], digits: int = 2) -> str:
     ci = score.get("ci")
     value = f"{score['value']:.{digits}f}"
     return f"{value} [{ci[0]:.{digits}f}–{ci[1]:.{digits}f}]" if ci else value
+
+
+def _judge_section(report: dict[str, Any]) -> list[str]:
+    """What the LLM judge did, or why it did not, when the run asked for one: its findings are in the
+    tables below with the rules', so a reader must know a model said them."""
+    judge = report["config"].get("judge")
+    if not judge:
+        return []
+    who = f"`{markdown_code(str(judge.get('model')))}` with prompt `{markdown_code(str(judge.get('prompt')))}`"
+    if judge.get("status") != "computed":
+        return [f"LLM judge {who}: **not computed** ({_text(str(judge.get('reason')))}).", ""]
+    left = [f"{judge[k]} {label}" for k, label in (("failed", "failed"), ("over_budget", "over budget")) if judge.get(k)]
+    return [
+        f"LLM judge {who} read {judge['judged']} of {judge['entries']} entries in scope `{judge['scope']}`"
+        + (f" ({', '.join(left)})" if left else "")
+        + f": {judge['findings']} finding(s)"
+        + (f"; {judge['dropped_spans']} quoted span(s) not found in the text were dropped" if judge.get("dropped_spans") else "")
+        + ". Its findings' codes end in `-llm` or `.llm`.",
+        "",
+    ]
 
 
 def _scores_section(report: dict[str, Any]) -> list[str]:

@@ -226,6 +226,8 @@ def entry_data(entry: Mapping[str, Any]) -> dict[str, Any]:
                 item[short_span] = ev[span_key]
             elif ev.get(quote_key):
                 item[short_quote] = ev[quote_key]
+        if ev.get("model"):
+            item["by"] = ev["model"]  # a model's judgment, not a rule's: say whose
         findings.append(item)
     return {
         "ref": ref,
@@ -369,6 +371,7 @@ def page_context(report: Mapping[str, Any], issue: Mapping[str, Any]) -> dict[st
         "checks": config.get("checks", []),
         "config_metrics": config.get("metrics") or {},
         "references": config.get("references"),
+        "judge": config.get("judge"),
         "data": json_for_script({"entries": [entry_data(e) for e in entries]}),
     }
 
