@@ -4,7 +4,8 @@
 the items' order, and sums up in a :class:`~evalkit.records.JudgeRun`:
 
 1. Items whose answer is in the disk cache are ``cached`` and cost nothing.
-2. The others are sent, ``concurrency`` at a time, in order. Before each, its estimated tokens
+2. The others are sent, ``concurrency`` at a time, in order (an item whose texts repeat an earlier
+   item's is not sent again: it shares that answer). Before each, its estimated tokens
    (prompt plus expected answer, :mod:`~evalkit.judges.llm.tokens`) are set against what is left of
    ``budget_tokens``; the first that does not fit stops the sending, and it and every later item are
    ``over_budget``. Spent tokens are the server's ``usage`` where it reports it, else the estimates.
@@ -168,7 +169,10 @@ def run_judge(
                     outcomes[i] = _outcome(item, "cached", held[keys[i]], 0, 0)
                 except MalformedAnswer:
                     pass  # only readable answers are stored; one that is not is asked again
-    to_send = [i for i, o in enumerate(outcomes) if o is None]
+    # The same texts twice in one batch (a paper listed in two digests) are asked once.
+    first_of: dict[str, int] = {}
+    repeats = {i: first_of.setdefault(k, i) for i, k in enumerate(keys) if first_of.setdefault(k, i) != i}
+    to_send = [i for i, o in enumerate(outcomes) if o is None and i not in repeats]
 
     fatal: str | None = None
     client: ChatClient | None = None
@@ -250,6 +254,9 @@ def run_judge(
         record = replace(record, tokens_in=sum(o.tokens_in for o in spent), tokens_out=sum(o.tokens_out for o in spent))
         return _not_computed(record, items, settings, fatal, notices)
 
+    for i, first in repeats.items():
+        if outcomes[i] is None and outcomes[first] is not None:
+            outcomes[i] = replace(outcomes[first], key=items[i].key, tokens_in=0, tokens_out=0)
     done_outcomes = [o if o is not None else JudgeOutcome(items[i].key, "failed", reason="not sent") for i, o in enumerate(outcomes)]
     return _computed(record, items, settings, done_outcomes, notices, answers_without_usage)
 

@@ -227,3 +227,13 @@ def test_a_format_step_down_is_a_notice():
 def test_no_items_is_a_computed_empty_run(server):
     batch = run_judge([], settings_for(server), environ=NO_ENV)
     assert batch.run.status == "computed" and batch.outcomes == () and server.requests == []
+
+
+def test_repeated_texts_in_one_batch_are_asked_once(server):
+    server.push(answer(error("小模型")))
+    items = [ITEM, JudgeItem(("b.md", 7), SOURCE, TRANSLATION)]
+    batch = run_judge(items, settings_for(server), environ=NO_ENV)
+    assert len(server.requests) == 1
+    assert [o.key for o in batch.outcomes] == [("a.md", 1), ("b.md", 7)]
+    assert batch.outcomes[1].spans == batch.outcomes[0].spans and batch.outcomes[1].status == "judged"
+    assert batch.outcomes[1].tokens_in == 0 and batch.run.tokens_in == 120
