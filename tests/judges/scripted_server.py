@@ -149,7 +149,7 @@ class ScriptedServer:
                     return
                 self.wfile.write(payload)
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = _Server(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
@@ -171,6 +171,11 @@ class ScriptedServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 makes a burst of 32 new connections wait for SYN retransmits (1 s)
+    request_queue_size = 128
 
 
 def _payload(reply: Reply, body: dict[str, Any]) -> bytes:

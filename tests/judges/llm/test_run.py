@@ -237,3 +237,19 @@ def test_repeated_texts_in_one_batch_are_asked_once(server):
     assert [o.key for o in batch.outcomes] == [("a.md", 1), ("b.md", 7)]
     assert batch.outcomes[1].spans == batch.outcomes[0].spans and batch.outcomes[1].status == "judged"
     assert batch.outcomes[1].tokens_in == 0 and batch.run.tokens_in == 120
+
+
+def test_without_httpx_the_judge_is_not_computed(server, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "httpx", None)  # import httpx now raises ImportError
+    batch = run_judge([ITEM], settings_for(server), environ=NO_ENV)
+    assert batch.run.status == "not computed" and "httpx is not installed" in batch.run.reason
+
+
+def test_a_fully_cached_rerun_needs_no_httpx(server, monkeypatch):
+    import sys
+
+    run_judge([ITEM], settings_for(server), environ=NO_ENV)
+    monkeypatch.setitem(sys.modules, "httpx", None)
+    assert run_judge([ITEM], settings_for(server), environ=NO_ENV).run.status == "computed"
