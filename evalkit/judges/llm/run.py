@@ -185,7 +185,7 @@ def run_judge(
                 max_tokens=settings.max_output_tokens, concurrency=settings.concurrency, backoff=backoff,
             )
         except ImportError:
-            fatal = "httpx is not installed (pip install httpx)"
+            fatal = "httpx is not installed (pip install 'evalkit[judge]')"
     if client is not None:
         budget = _Budget(settings.budget_tokens)
         schema = answer_schema()
@@ -201,10 +201,6 @@ def run_judge(
                         if not budget.reserve(estimates[i]):
                             for j in pending:
                                 outcomes[j] = JudgeOutcome(items[j].key, "over_budget", reason="token budget spent")
-                            notices.append(
-                                f"LLM judge stopped at the token budget ({settings.budget_tokens} tokens): "
-                                f"{len(pending)} {'entry' if len(pending) == 1 else 'entries'} not judged"
-                            )
                             pending.clear()
                             break
                         pending.pop()
@@ -280,6 +276,12 @@ def _computed(
     dropped = sum(o.dropped for o in outcomes)
     invalid = sum(o.invalid for o in outcomes)
     counted: list[str] = []
+    if count["over_budget"]:
+        unjudged = count["over_budget"]
+        notices.append(
+            f"LLM judge stopped at the token budget ({settings.budget_tokens} tokens): "
+            f"{unjudged} {'entry' if unjudged == 1 else 'entries'} not judged"
+        )
     if failed:
         counted.append(f"LLM judge: {len(failed)} of {len(items)} entries failed (first: {failed[0].reason})")
     if dropped:

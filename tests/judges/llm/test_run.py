@@ -101,7 +101,7 @@ def test_a_hang_past_the_timeout_fails_that_item_only(server):
 
     server.default = reply
     items = [JudgeItem(1, "HANG here", "挂起"), JudgeItem(2, "fine", "好")]
-    batch = run_judge(items, settings_for(server, timeout=0.5, retries=0), environ=NO_ENV)
+    batch = run_judge(items, settings_for(server, timeout=1.0, retries=0), environ=NO_ENV)
     assert [o.status for o in batch.outcomes] == ["failed", "judged"]
     assert "timeout" in batch.outcomes[0].reason
 
