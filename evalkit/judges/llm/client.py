@@ -239,7 +239,7 @@ class ChatClient:
                 if status == 200:
                     return _answer(response)
                 detail = _short(response.text)
-                if status in (400, 422) and RESPONSE_FORMATS[used] and any(w in detail.lower() for w in _FORMAT_WORDS):
+                if status in (400, 422) and RESPONSE_FORMATS[used] and any(w in response.text.lower() for w in _FORMAT_WORDS):
                     self._step_down(used)
                     continue  # not a retry: the same request in a form the server takes
                 if status in (401, 403):
