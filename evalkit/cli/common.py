@@ -218,7 +218,8 @@ def judge_notice(runs, quiet: bool) -> None:  # type: ignore[no-untyped-def]
             )
         if not quiet:
             for notice in info.notices:
-                say(f"evalkit: notice: {notice}", err=True)
+                if notice != f"LLM judge not computed: {info.reason}":  # said above; once is enough
+                    say(f"evalkit: notice: {notice}", err=True)
 
 
 def want_progress(flag: bool | None, stream: Any, environ: Mapping[str, str]) -> bool:
