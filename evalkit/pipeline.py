@@ -104,6 +104,10 @@ def score(
         bootstrap = BootstrapSettings(samples=config.bootstrap)
         scored, runs = score_issues(issues, model_metrics, references, bootstrap)
         issues = list(scored)
+        # Model judgments: QE scores under the configured threshold become findings.
+        from evalkit.judges.qe import apply_qe_thresholds
+
+        issues = list(apply_qe_thresholds(issues, runs, config))
     return RunResult(
         issues=tuple(issues),
         errors=tuple(errors),
