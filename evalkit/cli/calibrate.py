@@ -16,7 +16,7 @@ def calibrate(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            metavar="LABELS.jsonl|DIGEST...",
+            metavar="LABELS.jsonl|DIGEST",
             help="A labels file (one labelled entry a line), or with --post-edits the machine-translated digests.",
             show_default=False,
         ),
@@ -111,7 +111,8 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
     from evalkit.judges.calibrate import table_rows
 
     say(
-        f"{result.entries} labelled entries, {len(result.pairs)} scored pairs, {result.bad} bad"
+        f"{result.entries} {'labelled entries' if result.source == 'labels' else 'post-edited entries'},"
+        f" {len(result.pairs)} scored pairs, {result.bad} bad"
         f" ({sum(1 for p in result.pairs if p.always_flagged)} copies of the English or without Chinese,"
         " flagged whatever the score)"
     )
