@@ -117,7 +117,11 @@ def _print(result) -> None:  # type: ignore[no-untyped-def]
         " flagged whatever the score)"
     )
     if result.defects:
-        say(f"{result.defects} labelled defects, {result.defects_not_located} not located in the Chinese abstract")
+        places = ", ".join(f"{n} {place if place in ('no quote', 'not found') else 'in the ' + place}" for place, n in result.not_located_by_place.items())
+        say(
+            f"{result.defects} labelled defects, {result.defects_not_located} not located in the Chinese abstract"
+            + (f" ({places}); they mark no pair" if places else "")
+        )
     say(f"{'threshold':>10s} {'flagged':>8s} {'tp':>5s} {'fp':>5s} {'fn':>5s} {'precision':>9s} {'recall':>7s} {'F1':>6s}")
     for point in table_rows(result):
         mark = "  <- proposed" if point == result.proposal else ""

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from evalkit.errors import ConfigError, InputError
 from evalkit.judges.qe import QE_KEY, untranslated_reason
-from evalkit.records import EntryResult, IssueResult
+from evalkit.records import Entry, EntryResult, IssueResult
 
 if TYPE_CHECKING:
     from evalkit.config import Config
@@ -149,6 +149,7 @@ class Calibration:
     defects: int = 0
     defects_not_located: int = 0
     definition: Mapping[str, Any] = field(default_factory=dict)
+    not_located_by_place: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def bad(self) -> int:
@@ -174,6 +175,7 @@ class Calibration:
             "always_flagged": sum(1 for p in self.pairs if p.always_flagged),
             "defects": self.defects,
             "defects_not_located": self.defects_not_located,
+            "not_located_by_place": dict(self.not_located_by_place),
             "target_precision": self.target_precision,
             "proposal": self.proposal.to_dict() if self.proposal else None,
             "toml": self.toml(),
@@ -344,6 +346,19 @@ def locate_defects(abstract_zh: str, defects: Iterable[Defect]) -> tuple[list[tu
     return spans, missing
 
 
+def unlocated_place(entry: Entry, defect: Defect) -> str:
+    """Where a defect whose quote is not in the Chinese abstract points: ``title``, ``summary``,
+    ``no quote`` (an omission often has none) or ``not found``."""
+    quote = defect.zh.strip()
+    if not quote:
+        return "no quote"
+    if quote in entry.title_zh:
+        return "title"
+    if quote in entry.summary_zh:
+        return "summary"
+    return "not found"
+
+
 def label_pairs(er: EntryResult, label: Label) -> tuple[list[LabelledPair], int]:
     """The scored pairs of one labelled entry (see the module docstring) and its defects not located."""
     spans, missing = locate_defects(er.entry.abstract_zh, label.defects)
@@ -460,15 +475,19 @@ def calibrate_labels(
     # Issues come back in the order they went in, one per labelled file.
     entries = {(path, er.entry.ref): er for path, r in zip(by_file, scored) for er in r.entries}
     pairs: list[LabelledPair] = []
-    missing = 0
+    places: dict[str, int] = {}
     for path, label in order:
         er = entries[(path, label.ref)]
-        found, not_located = label_pairs(er, label)
+        found, _ = label_pairs(er, label)
         pairs.extend(found)
-        missing += not_located
+        for defect in label.defects:
+            if not defect.zh.strip() or defect.zh.strip() not in er.entry.abstract_zh:
+                place = unlocated_place(er.entry, defect)
+                places[place] = places.get(place, 0) + 1
     definition = {"bad": "a labelled defect's zh quote overlaps the pair's Chinese, or the pair is untranslated"}
     defects = sum(len(label.defects) for _, label in order)
-    return _calibration(model, LABELS, pairs, target_precision, len(order), defects, missing, definition)
+    calibration = _calibration(model, LABELS, pairs, target_precision, len(order), defects, sum(places.values()), definition)
+    return replace(calibration, not_located_by_place=dict(sorted(places.items())))
 
 
 def calibrate_post_edits(

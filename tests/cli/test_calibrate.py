@@ -50,7 +50,7 @@ def test_end_to_end_the_snippet_flags_what_the_proposal_counts(tiny_comet, work)
     result = invoke("calibrate", "labels.jsonl", "--corpus", "corpus", "--comet-model", model, "-o", "out.json")
     assert result.exit_code == 0, result.output
     assert "2 labelled entries, 6 scored pairs, 1 bad" in result.stdout
-    assert "2 labelled defects, 1 not located in the Chinese abstract" in result.stdout
+    assert "2 labelled defects, 1 not located in the Chinese abstract (1 not found); they mark no pair" in result.stdout
     assert "<- proposed" in result.stdout and "qe_thresholds = {" in result.stdout
     report = json.loads((work / "out.json").read_text(encoding="utf-8"))
     assert report["schema"] == "evalkit.calibration/1" and report["model"] == model

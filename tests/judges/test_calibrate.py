@@ -23,6 +23,7 @@ from evalkit.judges.calibrate import (
     shortest_above,
     shortest_between,
     toml_string,
+    unlocated_place,
 )
 from evalkit.pipeline import check_issue
 from evalkit.config import Config
@@ -141,3 +142,11 @@ def test_read_labels_names_the_line_of_a_bad_one(tmp_path):
     path.write_text('{"id": "a", "file": "x.md", "ref": 3, "defects": [{"cat": "c", "sev": "minor", "zh": "词"}]}\n', encoding="utf-8")
     (label,) = read_labels(str(path))
     assert (label.id, label.ref, label.line, label.defects[0].zh) == ("a", 3, 1, "词")
+
+
+def test_a_quote_outside_the_abstract_says_where_it_is():
+    entry = entry_result().entry
+    assert unlocated_place(entry, Defect("summary", "minor", entry.summary_zh[2:8])) == "summary"
+    assert unlocated_place(entry, Defect("title", "minor", entry.title_zh[:6])) == "title"
+    assert unlocated_place(entry, Defect("omission", "major", "")) == "no quote"
+    assert unlocated_place(entry, Defect("x", "minor", "无此句")) == "not found"
