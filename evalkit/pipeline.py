@@ -67,7 +67,8 @@ def score(
     configuration asks for (COMET models in ``config.comet``, say) then scores all issues in one batch
     (:mod:`evalkit.metrics.model_stage`); an unavailable model leaves its record in
     ``RunResult.model_metrics`` "not computed", or raises :class:`~evalkit.errors.ModelUnavailableError`
-    when its settings ``require`` it.
+    when its settings ``require`` it. QE scores under ``config.comet.qe_thresholds`` then become
+    ``meaning.low-qe`` findings (:func:`evalkit.judges.qe.apply_qe_thresholds`).
     """
     from evalkit.metrics.model_stage import prepare_model_metrics
     from evalkit.references import references_for_run
