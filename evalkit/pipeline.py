@@ -68,9 +68,10 @@ def score(
     configuration asks for (COMET models in ``config.comet``, say) then scores all issues in one batch
     (:mod:`evalkit.metrics.model_stage`); an unavailable model leaves its record in
     ``RunResult.model_metrics`` "not computed", or raises :class:`~evalkit.errors.ModelUnavailableError`
-    when its settings ``require`` it. Last, the LLM judge (``config.judge``, see
-    :mod:`evalkit.judges.stage`) reads the entries in its scope and adds its findings; what it did is
-    ``RunResult.judges``.
+    when its settings ``require`` it. QE scores under ``config.comet.qe_thresholds`` then become
+    ``meaning.low-qe`` findings (:func:`evalkit.judges.qe.apply_qe_thresholds`). Last, the LLM judge
+    (``config.judge``, see :mod:`evalkit.judges.stage`) reads the entries in its scope and adds its
+    findings; what it did is ``RunResult.judges``.
     """
     from evalkit.metrics.model_stage import prepare_model_metrics
     from evalkit.references import references_for_run
@@ -107,6 +108,10 @@ def score(
         bootstrap = BootstrapSettings(samples=config.bootstrap)
         scored, runs = score_issues(issues, model_metrics, references, bootstrap)
         issues = list(scored)
+        # Model judgments: QE scores under the configured threshold become findings.
+        from evalkit.judges.qe import apply_qe_thresholds
+
+        issues = list(apply_qe_thresholds(issues, runs, config))
     judges: tuple[JudgeRun, ...] = ()
     if config.judge.enabled:
         from evalkit.judges.stage import judge_issues

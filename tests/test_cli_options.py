@@ -257,7 +257,7 @@ def test_shell_completion_script_is_offered():
 
 
 HELP_COMMANDS = [[], ["score"], ["gate"], ["render"], ["report"], ["export"], ["list"], ["refs"],
-                 ["refs", "import"], ["refs", "list"], ["refs", "check"]]
+                 ["refs", "import"], ["refs", "list"], ["refs", "check"], ["calibrate"]]
 
 
 @pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda c: " ".join(c) or "evalkit")

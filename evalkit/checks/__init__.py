@@ -23,9 +23,12 @@ def load_checks() -> None:
 
 
 def all_codes() -> dict[str, CodeSpec]:
-    """Every code any registered check can emit, by code."""
+    """Every code any registered check can emit, by code, and those of model judgments
+    (:func:`evalkit.judges.codes.judge_codes`), which config, gate policies and the README name alike."""
+    from evalkit.judges.codes import judge_codes
+
     load_checks()
-    return {code: spec for code, (_, spec) in checks_by_code().items()}
+    return {**{code: spec for code, (_, spec) in checks_by_code().items()}, **judge_codes()}
 
 
 def checks_by_code() -> dict[str, tuple[type[Check], CodeSpec]]:

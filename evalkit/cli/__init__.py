@@ -3,7 +3,7 @@
 - :mod:`.common`: help labels, choice parsing, the progress bar, shared options and output lines;
 - :mod:`.exits`: exit codes, and the one place library errors become messages (:func:`~.exits.user_errors`);
 - :mod:`.base`: the root app; :mod:`.entry`: how :func:`main`, the console script, runs it;
-- :mod:`.score`, :mod:`.gate`, :mod:`.compare`, :mod:`.export`, :mod:`.render`, :mod:`.report`, :mod:`.list`, :mod:`.refs`: the commands.
+- :mod:`.score`, :mod:`.gate`, :mod:`.compare`, :mod:`.export`, :mod:`.render`, :mod:`.report`, :mod:`.list`, :mod:`.refs`, :mod:`.glossary`, :mod:`.calibrate`: the commands.
 
 Exit codes for every command: 0 success, 1 gate failed, 2 usage, configuration or input error.
 Flags become a :class:`~evalkit.config.Config` in :func:`evalkit.config.config_from_flags`, and output
@@ -17,7 +17,7 @@ from evalkit.cli.common import want_progress
 from evalkit.cli.exits import EXIT_ERROR, EXIT_GATE_FAILED, EXIT_OK
 
 # The commands register themselves on ``app``; this order is the order of ``evalkit --help``.
-from evalkit.cli import score, gate, compare, export, render, report, list, refs, glossary  # noqa: E402,F401  isort: skip
+from evalkit.cli import score, gate, compare, export, render, report, list, refs, glossary, calibrate  # noqa: E402,F401  isort: skip
 from evalkit.cli.entry import run_guarded  # noqa: E402
 
 

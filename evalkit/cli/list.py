@@ -31,6 +31,11 @@ def list_(
             say(f"{check.name}: {first_line(check.__doc__)}")
             for spec in check.codes:
                 say(f"    {spec.code:34s} {spec.severity.value:8s} {spec.help}")
+        from evalkit.judges.codes import judge_codes
+
+        say("model judgments: findings from model scores, after the model stage (see docs/configuration.md)")
+        for spec in judge_codes().values():
+            say(f"    {spec.code:34s} {spec.severity.value:8s} {spec.help}")
     else:
         from evalkit.metrics import METRICS, load_metrics
 

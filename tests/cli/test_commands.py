@@ -29,7 +29,7 @@ COMMANDS = list(_commands(typer.main.get_command(app)))
 
 def test_the_commands():
     assert [" ".join(path) for path, _ in COMMANDS] == [
-        "compare", "export", "gate", "glossary", "glossary import", "glossary mine", "list", "refs", "refs check", "refs import", "refs list", "render", "report", "score",
+        "calibrate", "compare", "export", "gate", "glossary", "glossary import", "glossary mine", "list", "refs", "refs check", "refs import", "refs list", "render", "report", "score",
     ]
 
 
