@@ -102,7 +102,7 @@ def score(
         from evalkit.metrics.model_stage import score_issues
 
         bootstrap = BootstrapSettings(samples=config.bootstrap)
-        scored, runs = score_issues(issues, model_metrics, references, bootstrap)
+        scored, runs = score_issues(issues, model_metrics, references, bootstrap, config=config)
         issues = list(scored)
     return RunResult(
         issues=tuple(issues),
