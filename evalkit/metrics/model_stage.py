@@ -45,7 +45,7 @@ COMPUTED = "computed"
 NOT_COMPUTED = "not computed"
 
 #: What makes a stage's findings an entry's: :meth:`evalkit.config.Config.finalise_findings`.
-_Finalise = Callable[[Iterable[Finding]], "tuple[Finding, ...]"]
+_Finalise = Callable[[Iterable[Finding]], tuple[Finding, ...]]
 
 #: (issue index, entry index, pair index or None, segment): where each scored segment goes back to.
 _Planned = tuple[int, int, "int | None", "Segment"]
