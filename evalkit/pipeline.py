@@ -106,7 +106,7 @@ def score(
         from evalkit.metrics.model_stage import score_issues
 
         bootstrap = BootstrapSettings(samples=config.bootstrap)
-        scored, runs = score_issues(issues, model_metrics, references, bootstrap)
+        scored, runs = score_issues(issues, model_metrics, references, bootstrap, config=config)
         issues = list(scored)
         # Model judgments: QE scores under the configured threshold become findings.
         from evalkit.judges.qe import apply_qe_thresholds

@@ -43,7 +43,10 @@ SENTENCES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class TinyModels:
-    """Paths of the two tiny checkpoints: ``reference`` (RegressionMetric) and ``qe`` (ReferencelessRegression)."""
+    """Paths of the two tiny checkpoints: ``reference`` (RegressionMetric) and ``qe`` (ReferencelessRegression).
+
+    :func:`build_tiny_xcomet` builds a third, XCOMET-shaped one (word-level tags, error spans).
+    """
 
     root: Path
     reference: Path  # <root>/tiny-comet-ref/checkpoints/model.ckpt
@@ -81,6 +84,44 @@ def build_tiny_models(root: Path, seed: int = 0) -> TinyModels:
         )
         paths[name] = _save(model, root / name)
     return TinyModels(root=root, reference=paths["tiny-comet-ref"], qe=paths["tiny-comet-qe"])
+
+
+def build_tiny_xcomet(root: Path, seed: int = 0) -> Path:
+    """Build a tiny XCOMET-shaped checkpoint (``xcomet_metric``, word-level tags) under ``root``; its path.
+
+    The real :class:`comet.models.XCOMETMetric` with the tiny random encoder: it predicts scores and
+    error spans (minor/major/critical) through COMET's own decoding, so its spans carry COMET's offsets
+    as real XCOMET models give them. Which spans it finds is random (reproducible for one ``seed``);
+    tests that need particular spans patch the prediction. Shares ``<root>/encoder`` with
+    :func:`build_tiny_models`.
+    """
+    import warnings
+
+    import torch
+
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    encoder_dir = _build_encoder_dir(root / "encoder")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torchmetrics (under comet) warns that pkg_resources is deprecated
+        from comet.models import XCOMETMetric
+
+    torch.manual_seed(seed)
+    model = XCOMETMetric(
+        pretrained_model=str(encoder_dir),
+        load_pretrained_weights=False,
+        local_files_only=True,
+        hidden_sizes=[32],
+        word_layer=1,  # the tiny encoder has 2 layers (the real XL models tag from layer 36)
+        layer_norm=False,
+        dropout=0.0,
+        nr_frozen_epochs=0.0,
+    )
+    with torch.no_grad():
+        # Random small weights tag every token "O" (no span at all); large ones tag a random mix of
+        # error and no-error tokens, so COMET's own decoding makes spans, with its offsets.
+        model.hidden2tag.weight.mul_(40.0)
+    return _save(model, root / "tiny-xcomet")
 
 
 def _build_encoder_dir(encoder_dir: Path) -> Path:

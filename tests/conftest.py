@@ -12,7 +12,7 @@ from typing import Callable
 
 import pytest
 
-from tests.comet_models import TinyModels, build_tiny_models
+from tests.comet_models import TinyModels, build_tiny_models, build_tiny_xcomet
 from tests.digest_builder import EMPTY_DIGEST, FIXTURES, build_digest, entry_line, fixture_text, make_entry
 
 # The empty digest is the format's fixed 70 bytes, byte-identical to files of the third-party corpus,
@@ -32,6 +32,15 @@ def tiny_comet(tmp_path_factory: pytest.TempPathFactory) -> TinyModels:
     if COMET_MISSING:
         pytest.skip(COMET_SKIP_REASON)
     return build_tiny_models(tmp_path_factory.mktemp("tiny-comet"))
+
+
+@pytest.fixture(scope="session")
+def tiny_xcomet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The checkpoint of a tiny XCOMET-shaped model (word-level tags: error spans), built offline once
+    per session (see tests/comet_models.py)."""
+    if COMET_MISSING:
+        pytest.skip(COMET_SKIP_REASON)
+    return build_tiny_xcomet(tmp_path_factory.mktemp("tiny-xcomet"))
 
 
 @pytest.fixture(autouse=True)

@@ -109,3 +109,56 @@ def test_installed_script_reruns_from_the_cache_with_the_same_report(tiny_comet,
     assert first.stdout == second.stdout
     assert "(0 from cache)" in first.stderr and "from cache)" in second.stderr
     assert "(0 from cache)" not in second.stderr
+
+
+def span_findings_of(report: dict) -> list[dict]:
+    return [f for e in report["issues"][0]["entries"] for f in e["findings"] if f["code"] == "meaning.error-span"]
+
+
+def test_xcomet_error_spans_are_findings_in_the_json_report(tiny_xcomet, work):
+    """End to end with the tiny XCOMET: its spans (random, but COMET's own) become findings with
+    exact offsets into abstract_zh and the model named; a rerun from the cache gives the same ones."""
+    from evalkit.parse import parse_digest, read_source
+
+    result = invoke("score", "digest.md", "--comet-model", str(tiny_xcomet), "--format", "json", "-o", "report.json")
+    assert result.exit_code == 0, result.output
+    report = json.loads((work / "report.json").read_text(encoding="utf-8"))
+    spans = span_findings_of(report)
+    assert spans, "the tiny XCOMET marks some spans in the builder's abstracts"
+    entries = {e.line_of("abstract_zh"): e for e in parse_digest(read_source("digest.md")).issue.entries}
+    for f in spans:
+        evidence = f["evidence"]
+        assert evidence["model"] == "tiny-xcomet" and evidence["field"] == "abstract_zh"
+        start, end = evidence["translation_span"]
+        assert entries[f["line"]].abstract_zh[start:end] == evidence["translation"]
+        assert f["severity"] in {"error", "warning"}
+
+    again = invoke("score", "digest.md", "--comet-model", str(tiny_xcomet), "--format", "json", "-o", "again.json")
+    assert again.exit_code == 0 and "(0 from cache)" not in again.stderr
+    assert span_findings_of(json.loads((work / "again.json").read_text(encoding="utf-8"))) == spans
+
+
+def test_xcomet_span_findings_follow_disable_severity_and_span_severity(tiny_xcomet, work):
+    args = ("score", "digest.md", "--comet-model", str(tiny_xcomet), "--format", "json")
+    off = invoke(*args, "--disable", "meaning.error-span")
+    assert off.exit_code == 0, off.output
+    assert span_findings_of(json.loads(off.stdout)) == []
+
+    (work / "evalkit.toml").write_text(
+        '[comet]\nspan_severity = {minor = "info", major = "info", critical = "info"}\n', encoding="utf-8"
+    )
+    quiet = invoke(*args)
+    assert quiet.exit_code == 0, quiet.output
+    spans = span_findings_of(json.loads(quiet.stdout))
+    assert spans and {f["severity"] for f in spans} == {"info"}
+
+    (work / "evalkit.toml").write_text('[severity]\n"meaning.error-span" = "error"\n', encoding="utf-8")
+    loud = invoke(*args)
+    assert loud.exit_code == 0, loud.output
+    assert {f["severity"] for f in span_findings_of(json.loads(loud.stdout))} == {"error"}
+
+
+def test_list_checks_shows_the_error_span_code():
+    result = invoke("list", "checks")
+    assert result.exit_code == 0
+    assert any(line.split()[:2] == ["meaning.error-span", "warning"] for line in result.stdout.splitlines())

@@ -24,13 +24,14 @@ from __future__ import annotations
 import abc
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, Protocol, Sequence
 
 from evalkit.registry import Registry
 
 if TYPE_CHECKING:
     from evalkit.config import Config
     from evalkit.metrics.segments import Segment, SegmentScore
+    from evalkit.records import Severity
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ class ModelMetric(Metric):
     models, loading none; :class:`~evalkit.errors.ModelUnavailableError` when a model cannot be found),
     then sends it the segments of all issues in one :meth:`score_segments` call. Each segment score
     carries the key it is reported under (one of :attr:`score_keys`); entry and issue scores are
-    length-weighted means of segment scores.
+    length-weighted means of segment scores. Scores that carry error spans
+    (:attr:`~evalkit.metrics.segments.SegmentScore.error_spans`) become findings, with the severity
+    :attr:`span_severity` gives the model's word for each.
     """
 
     needs_model = True
@@ -165,6 +168,15 @@ class ModelMetric(Metric):
     def notices(self) -> tuple[str, ...]:
         """One-line warnings worth showing (cache trouble, say); none by default."""
         return ()
+
+    @property
+    def span_severity(self) -> Mapping[str, Severity]:
+        """The finding severity of each severity the model gives an error span (``critical``, ``major``,
+        ``minor``); by default :data:`evalkit.config.DEFAULT_SPAN_SEVERITY`. A span whose severity is not
+        in it gets the error-span code's declared severity."""
+        from evalkit.config import DEFAULT_SPAN_SEVERITY
+
+        return DEFAULT_SPAN_SEVERITY
 
     def unscored_reason(self, segments: Sequence[Segment]) -> str:
         """Why none of ``segments`` got a score (there were some), in one line."""

@@ -18,25 +18,34 @@ length-sorts and caches them (for COMET: :class:`evalkit.metrics.comet.CometScor
   entries (the same unit as BLEU's and chrF's intervals).
 - **Status**: ``computed`` with counts of segments (computed, cached, cropped), or ``not computed``
   with the reason (no model, a model that failed to load, no segment any model could take).
+- **Error spans**: a segment score that carries error spans (a word-level model such as XCOMET)
+  gives one ``meaning.error-span`` finding per span (:func:`span_findings`), at the exact characters
+  of ``abstract_zh`` it marks, on the abstract's line, with the model named in its evidence and the
+  severity :attr:`~evalkit.metrics.base.ModelMetric.span_severity` gives the model's. They join the
+  entry's findings through :meth:`~evalkit.config.Config.finalise_findings`, so ``disable`` and
+  ``[severity]`` apply to them as to a check's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from evalkit.errors import ModelUnavailableError
-from evalkit.records import CorpusScore, IssueResult, ModelMetricRun
+from evalkit.records import CorpusScore, EntryResult, Evidence, Finding, IssueResult, ModelMetricRun, Severity
 
 if TYPE_CHECKING:
     from evalkit.config import Config
     from evalkit.metrics.base import ModelMetric
     from evalkit.metrics.bootstrap import BootstrapSettings
-    from evalkit.metrics.segments import Segment, SegmentScore
+    from evalkit.metrics.segments import ErrorSpan, Segment, SegmentScore
     from evalkit.references import ReferenceSet
 
 COMPUTED = "computed"
 NOT_COMPUTED = "not computed"
+
+#: What makes a stage's findings an entry's: :meth:`evalkit.config.Config.finalise_findings`.
+_Finalise = Callable[[Iterable[Finding]], tuple[Finding, ...]]
 
 #: (issue index, entry index, pair index or None, segment): where each scored segment goes back to.
 _Planned = tuple[int, int, "int | None", "Segment"]
@@ -84,16 +93,24 @@ def score_issues(
     prepared: Sequence[PreparedModelMetric],
     references: ReferenceSet | None,
     bootstrap: BootstrapSettings,
+    config: Config | None = None,
 ) -> tuple[tuple[IssueResult, ...], tuple[ModelMetricRun, ...]]:
     """``issues`` with every prepared model metric's scores added per pair, entry and issue, and what
-    each did (in the order of ``prepared``)."""
+    each did (in the order of ``prepared``).
+
+    Error spans in the scores become findings of their entries, passed through
+    ``config.finalise_findings`` (a default :class:`~evalkit.config.Config` when ``config`` is ``None``).
+    """
+    from evalkit.config import Config
+
+    finalise = (config or Config()).finalise_findings
     runs = []
     scored = tuple(issues)
     for item in prepared:
         if item.metric is None:
             runs.append(item.unavailable)
             continue
-        scored, run = _score_issues_with(item, scored, references, bootstrap)
+        scored, run = _score_issues_with(item, scored, references, bootstrap, finalise)
         runs.append(run)
     return scored, tuple(r for r in runs if r is not None)
 
@@ -103,6 +120,7 @@ def _score_issues_with(
     issues: tuple[IssueResult, ...],
     references: ReferenceSet | None,
     bootstrap: BootstrapSettings,
+    finalise: _Finalise,
 ) -> tuple[tuple[IssueResult, ...], ModelMetricRun]:
     from evalkit.metrics.segments import entry_segments
 
@@ -125,7 +143,7 @@ def _score_issues_with(
     per_issue: list[list[tuple[int, int | None, Segment, SegmentScore | None]]] = [[] for _ in issues]
     for (i, k, p, seg), sc in zip(plan, scores):
         per_issue[i].append((k, p, seg, sc))
-    out = tuple(_with_scores(result, per_issue[i], bootstrap, metric) for i, result in enumerate(issues))
+    out = tuple(_with_scores(result, per_issue[i], bootstrap, metric, finalise) for i, result in enumerate(issues))
     return out, run_record(metric, segments, scores, item.mode)
 
 
@@ -134,6 +152,7 @@ def _with_scores(
     scored: list[tuple[int, int | None, Segment, SegmentScore | None]],
     bootstrap: BootstrapSettings,
     metric: ModelMetric,
+    finalise: _Finalise,
 ) -> IssueResult:
     """One issue with its segments' scores folded into pair, entry and issue scores."""
     from evalkit.metrics.segments import weighted_mean
@@ -160,10 +179,85 @@ def _with_scores(
             for p, _, sc in mine:
                 if p is not None:
                     pair_scores[p][key] = sc.value
+        findings = [f for _, seg, sc in items for f in span_findings(er, seg, sc, metric)]
+        if findings:
+            er = replace(er, findings=finalise([*er.findings, *findings]))
         entries[k] = replace(er, scores=entry_scores, pair_scores=tuple(pair_scores))
 
     issue_scores = {**result.scores, **system_scores(rows, metric, bootstrap)}
     return replace(result, entries=tuple(entries), scores=issue_scores)
+
+
+#: The code of an error span's finding (declared in :mod:`evalkit.checks.meaning_error_span`).
+ERROR_SPAN_CODE = "meaning.error-span"
+
+
+def span_code(category: str | None) -> str:
+    """The finding code of a span of ``category``: ``<category>.error-span`` where the model names an
+    evalkit category that declares that code, else :data:`ERROR_SPAN_CODE` (XCOMET names none)."""
+    if category:
+        from evalkit.checks import all_codes
+
+        code = f"{category.lower()}.error-span"
+        if code in all_codes():
+            return code
+    return ERROR_SPAN_CODE
+
+
+def span_findings(er: EntryResult, segment: Segment, score: SegmentScore, metric: ModelMetric) -> list[Finding]:
+    """One finding per error span of ``score``, at its exact characters in the entry's ``abstract_zh``.
+
+    ``segment.mt_offset`` places the span (offsets into the segment's ``mt``) in the abstract; a segment
+    without one is looked up in the abstract, and its spans are left out if it is not found there.
+    """
+    if not score.error_spans:
+        return []
+    entry = er.entry
+    zh = entry.abstract_zh
+    base = segment.mt_offset if segment.mt_offset is not None else zh.find(segment.mt)
+    if base < 0 or zh[base : base + len(segment.mt)] != segment.mt:
+        return []  # the segment is not this abstract's text: nowhere to put its spans
+    model = score.model or metric.models.get(score.metric) or metric.name
+    severities = metric.span_severity
+    out = []
+    for span in score.error_spans:
+        start, end = base + span.start, base + span.end
+        if zh[start:end] != span.text:
+            continue  # a metric's spans must match its segment; one that does not is not reported
+        out.append(
+            Finding(
+                code=(code := span_code(span.category)),
+                severity=_span_severity(span, severities, code),
+                message=_span_message(entry.ref, span, model),
+                line=entry.line_of("abstract_zh"),
+                ref=entry.ref,
+                evidence=Evidence(
+                    source=segment.src,
+                    translation=span.text,
+                    field="abstract_zh",
+                    source_span=(segment.src_offset, segment.src_offset + len(segment.src))
+                    if segment.src_offset is not None
+                    else None,
+                    translation_span=(start, end),
+                    model=model,
+                ),
+            )
+        )
+    return out
+
+
+def _span_severity(span: ErrorSpan, severities: Mapping[str, Severity], code: str) -> Severity:
+    found = severities.get(span.severity.lower())
+    if found is not None:
+        return found
+    from evalkit.checks import all_codes
+
+    return all_codes()[code].severity
+
+
+def _span_message(ref: int | None, span: ErrorSpan, model: str) -> str:
+    confidence = f", confidence {span.confidence:.2f}" if span.confidence is not None else ""
+    return f"[^{ref}]: {model} marks '{span.text}' as a {span.severity} error{confidence}"
 
 
 def system_scores(

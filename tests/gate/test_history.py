@@ -328,7 +328,7 @@ def test_a_comet_cache_is_refused_as_history_and_left_as_it_was(tmp_path):
             use(history)
     with sqlite3.connect(cache.path) as db:
         tables = sorted(r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    assert tables == ["checkpoints", "scores"]
+    assert tables == ["checkpoints", "scores", "spans"]  # the COMET cache's own tables, no history table added
     assert cache.path.read_bytes() == before
 
 

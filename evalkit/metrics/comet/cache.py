@@ -1,7 +1,10 @@
 """The COMET score cache: one SQLite file keyed by sha256 of (model identity, precision, src, mt, ref).
 
 Re-scoring an unchanged digest then loads no model. Checkpoint hashes are remembered there too, so a
-2 GB checkpoint is read once. See :class:`ScoreCache` for what happens when the file is damaged or the
+2 GB checkpoint is read once. The error spans of a word-level model (XCOMET) are kept in a table of
+their own, ``spans``, beside the scores: a file written before that table existed still loads (its
+scores of such a model just lack spans, so they are computed again), and an older evalkit reading a
+newer file never looks at it. See :class:`ScoreCache` for what happens when the file is damaged or the
 disk is full.
 """
 
@@ -11,13 +14,15 @@ import hashlib
 import logging
 import math
 import os
+import json
 import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from evalkit.metrics.comet.settings import CACHE_FILE, one_line
+from evalkit.metrics.segments import ErrorSpan
 
 #: Kept as the name it had when COMET was one module: a host application may filter on it.
 _log = logging.getLogger("evalkit.metrics.comet")
@@ -35,6 +40,8 @@ _SCHEMA = (
     " device TEXT NOT NULL, checksum TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS checkpoints (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
     " mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL)",
+    # The spans a word-level model gave the segment of the same key, as JSON ([] for none found).
+    "CREATE TABLE IF NOT EXISTS spans (key TEXT PRIMARY KEY, spans TEXT NOT NULL, checksum TEXT NOT NULL)",
 )
 #: SQLite's default limit on ``?`` parameters is 999 on old builds; stay below it.
 _CHUNK = 900
@@ -173,8 +180,43 @@ class ScoreCache:
                     return {}
         return found
 
-    def put_many(self, rows: Iterable[tuple[str, float, bool, str]]) -> None:
-        """Store ``(key, score, cropped, device)`` rows in one transaction; non-finite scores are not stored."""
+    def get_spans(self, keys: Sequence[str]) -> dict[str, tuple[ErrorSpan, ...]]:
+        """``key -> error spans`` for the keys whose spans are held and intact; damaged rows are left out
+        (and counted in ``corrupt``), so their segments are computed again."""
+        found: dict[str, tuple[ErrorSpan, ...]] = {}
+        for attempt in (1, 2):
+            conn = self._connect()
+            if conn is None:
+                return {}
+            try:
+                for start in range(0, len(keys), _CHUNK):
+                    chunk = list(keys[start : start + _CHUNK])
+                    marks = ",".join("?" * len(chunk))
+                    rows = conn.execute(f"SELECT key, spans, checksum FROM spans WHERE key IN ({marks})", chunk)
+                    for key, text, checksum in rows:
+                        spans = _spans_from_json(key, text, checksum)
+                        if spans is None:
+                            self.corrupt += 1
+                        else:
+                            found[key] = spans
+                return found
+            except _DB_ERRORS as exc:
+                found.clear()
+                if attempt == 2 or not _is_damage(exc) or not self._quarantine(exc):
+                    self._disable(f"COMET cache {self.path} unreadable ({one_line(exc)}); scoring without it")
+                    return {}
+        return found
+
+    def put_many(
+        self,
+        rows: Iterable[tuple[str, float, bool, str]],
+        spans: Mapping[str, Sequence[ErrorSpan]] | None = None,
+    ) -> None:
+        """Store ``(key, score, cropped, device)`` rows in one transaction; non-finite scores are not stored.
+
+        ``spans`` (for a word-level model) maps keys of those rows to their error spans, stored in the
+        same transaction, so a score is never kept without the spans that came with it.
+        """
         # + 0.0 turns -0.0 into 0.0: SQLite stores -0.0 as the integer 0, and the checksum of the value
         # read back would no longer match, so the score would be recomputed on every run.
         data = [
@@ -184,6 +226,11 @@ class ScoreCache:
         ]
         if not data:
             return
+        stored = {row[0] for row in data}
+        span_rows = [
+            (key, text, _spans_checksum(key, text))
+            for key, text in ((k, _spans_to_json(v)) for k, v in (spans or {}).items() if k in stored)
+        ]
         for attempt in (1, 2):
             conn = self._connect()
             if conn is None:
@@ -193,6 +240,8 @@ class ScoreCache:
                 conn.executemany(
                     "INSERT OR REPLACE INTO scores (key, score, cropped, device, checksum) VALUES (?, ?, ?, ?, ?)", data
                 )
+                if span_rows:
+                    conn.executemany("INSERT OR REPLACE INTO spans (key, spans, checksum) VALUES (?, ?, ?)", span_rows)
                 conn.execute("COMMIT")
                 return
             except _DB_ERRORS as exc:
@@ -233,6 +282,37 @@ class ScoreCache:
 
 def _checksum(key: str, score: float, cropped: bool, device: str) -> str:
     return hashlib.sha256(f"{key}\x1f{score!r}\x1f{int(cropped)}\x1f{device}".encode()).hexdigest()[:16]
+
+
+#: The fields of an :class:`ErrorSpan`, in the order a stored span lists them.
+_SPAN_FIELDS = ("text", "start", "end", "severity", "confidence", "category")
+
+
+def _spans_to_json(spans: Sequence[ErrorSpan]) -> str:
+    # A list per span, not an object: smaller, and float repr round-trips, so a rerun gets identical spans.
+    return json.dumps([[getattr(s, f) for f in _SPAN_FIELDS] for s in spans], ensure_ascii=False)
+
+
+def _spans_checksum(key: str, text: str) -> str:
+    return hashlib.sha256(f"{key}\x1fspans\x1f{text}".encode()).hexdigest()[:16]
+
+
+def _spans_from_json(key: Any, text: Any, checksum: Any) -> tuple[ErrorSpan, ...] | None:
+    """The spans of a stored row, or ``None`` when the row fails its checksum or is not a list of spans."""
+    if not isinstance(text, str) or not isinstance(checksum, str) or checksum != _spans_checksum(key, text):
+        return None
+    try:
+        items = json.loads(text)
+        spans = []
+        for item in items:
+            fields = dict(zip(_SPAN_FIELDS, item, strict=True))
+            span = ErrorSpan(**fields)
+            if not (isinstance(span.text, str) and isinstance(span.start, int) and isinstance(span.end, int)):
+                return None
+            spans.append(span)
+        return tuple(spans)
+    except (ValueError, TypeError):  # not JSON, not a list of lists of six
+        return None
 
 
 def _row_ok(key: Any, score: Any, cropped: Any, device: Any, checksum: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from evalkit.errors import ConfigError
 from evalkit.metrics.base import ModelMetric, register_metric
@@ -12,6 +12,7 @@ from evalkit.metrics.segments import Segment, SegmentScore
 
 if TYPE_CHECKING:
     from evalkit.config import CometSettings, Config
+    from evalkit.records import Severity
 
 
 @register_metric
@@ -22,7 +23,9 @@ class Comet(ModelMetric):
     at most one that does not. A segment with a reference goes to the reference-based model, any other
     to the QE model (a unified QE model also reads the reference where one exists); a segment no model
     can take gets ``None`` ("not computed"). Building the metric raises :class:`ModelUnavailableError`
-    when a model cannot be found; options are those of :class:`CometScorer`.
+    when a model cannot be found; options are those of :class:`CometScorer`. A word-level model
+    (XCOMET) gives its scores error spans, whose severities ``span_severity`` maps to finding
+    severities (``[comet] span_severity``; default :data:`evalkit.config.DEFAULT_SPAN_SEVERITY`).
     """
 
     name = "comet"
@@ -30,7 +33,14 @@ class Comet(ModelMetric):
     score_keys = ("comet", "comet-qe")  # with a reference, and reference-free
     precision = 3  # scores live on a 0-1 scale: two decimals would hide most differences
 
-    def __init__(self, models: Sequence[str | os.PathLike[str]] = (), **options: Any) -> None:
+    def __init__(
+        self,
+        models: Sequence[str | os.PathLike[str]] = (),
+        *,
+        span_severity: Mapping[str, Severity] | None = None,
+        **options: Any,
+    ) -> None:
+        self._span_severity = dict(span_severity) if span_severity is not None else None
         self.reference_scorer: CometScorer | None = None
         self.qe_scorer: CometScorer | None = None
         for spec in models:
@@ -60,6 +70,7 @@ class Comet(ModelMetric):
             cache_dir=settings.cache_dir,
             use_cache=settings.cache,
             allow_download=settings.download,
+            span_severity=settings.span_severity,
         )
 
     @property
@@ -106,6 +117,13 @@ class Comet(ModelMetric):
     def notices(self) -> tuple[str, ...]:
         """The scorers' cache notices, each once."""
         return tuple(dict.fromkeys(n for s in self.scorers for n in s.notices))
+
+    @property
+    def span_severity(self) -> Mapping[str, Severity]:
+        """The finding severity of each error-span severity (``[comet] span_severity``)."""
+        if self._span_severity is None:
+            return super().span_severity
+        return self._span_severity
 
     def unscored_reason(self, segments: Sequence[Segment]) -> str:
         """A reference-based model alone with no reference anywhere says what to add; else a plain line."""

@@ -30,6 +30,7 @@ class ModelInfo:
     class_identifier: str
     input_segments: tuple[str, ...] = ()  # unified models only
     encoder: str = ""  # hparams pretrained_model: the encoder whose config and tokenizer COMET loads
+    word_level: bool = False  # tags words too (XCOMET, unified models trained word-level): gives error spans
 
     @property
     def needs_reference(self) -> bool:
@@ -138,7 +139,11 @@ def _model_at(path: Path, name: str) -> ModelInfo:
         )
     segments = hparams.get("input_segments") or ()
     encoder = str(hparams.get("pretrained_model") or "")
-    return ModelInfo(name, checkpoint, identifier, tuple(str(s) for s in segments), encoder)
+    # XCOMET always tags words; a unified model does when it was trained to (word_level_training).
+    word_level = identifier == "xcomet_metric" or (
+        identifier == "unified_metric" and bool(hparams.get("word_level_training"))
+    )
+    return ModelInfo(name, checkpoint, identifier, tuple(str(s) for s in segments), encoder, word_level)
 
 
 def _read_hparams(path: Path) -> Mapping[str, Any]:

@@ -2,7 +2,8 @@
 
 :class:`CometScorer` takes the segments of all issues at once, drops duplicates and cached ones, sorts
 the rest by length (less padding) and predicts them in chunks, writing the cache after each. A model is
-loaded once per process. torch and comet are imported only inside the functions that load a model
+loaded once per process. A word-level model (XCOMET) also gives each score its error spans, cached
+with it and placed exactly in the translation by :mod:`evalkit.metrics.comet.spans`. torch and comet are imported only inside the functions that load a model
 (``import comet`` alone costs ~6 s); a run whose scores all come from the cache never imports them.
 """
 
@@ -35,7 +36,8 @@ from evalkit.metrics.comet.settings import (
     missing_extra_message,
     one_line,
 )
-from evalkit.metrics.segments import Segment, SegmentScore
+from evalkit.metrics.comet.spans import SPECIAL_TOKENS, UNKNOWN_TOKEN, locate_spans, raw_spans
+from evalkit.metrics.segments import ErrorSpan, Segment, SegmentScore
 
 #: Loggers that comet, Lightning and transformers write to while loading and predicting.
 _NOISY_LOGGERS = ("comet", "pytorch_lightning", "lightning", "lightning_fabric", "transformers")
@@ -54,6 +56,8 @@ class CometStats:
     model_loads: int = 0  # checkpoints loaded by this scorer (0 when another scorer had it loaded)
     predict_calls: int = 0
     model_seconds: float = 0.0  # time spent loading the model and predicting
+    spans: int = 0  # error spans given to distinct segments (word-level models), after placing them
+    spans_dropped: int = 0  # error spans whose text is not in the translation (left out, never guessed)
 
 
 #: What loading a checkpoint raises when it cannot be used: transformers' OSError for an encoder that is
@@ -129,9 +133,20 @@ class CometScorer:
         return self.info.uses_reference
 
     @property
+    def gives_spans(self) -> bool:
+        """True when the model tags words (XCOMET): its scores carry :class:`ErrorSpan` records."""
+        return self.info.word_level
+
+    @property
     def notices(self) -> list[str]:
-        """One-line notices (cache trouble) for the run's log or report."""
-        return list(self.cache.notices) if self.cache is not None else []
+        """One-line notices (cache trouble, error spans left out) for the run's log or report."""
+        out = list(self.cache.notices) if self.cache is not None else []
+        if self.stats.spans_dropped:
+            out.append(
+                f"{self.stats.spans_dropped} error span(s) of COMET model {self.info.name!r} left out: "
+                f"their text is not in the translation"
+            )
+        return out
 
     @property
     def signature(self) -> str:
@@ -170,6 +185,8 @@ class CometScorer:
     def score_detailed(self, segments: Sequence[Segment]) -> list[SegmentScore]:
         """Score ``segments`` (all issues of a run at once): cache first, then one batched prediction.
 
+        A word-level model's scores carry their error spans (see :attr:`gives_spans`), with offsets into
+        the segment's ``mt``; a cached score of such a model without its spans counts as not cached.
         Raises :class:`ValueError` when a reference-based model gets a segment without reference, and
         :class:`ModelUnavailableError` when the model has to be loaded and cannot be.
         """
@@ -186,35 +203,58 @@ class CometScorer:
         self.stats.segments += len(segments)
         self.stats.unique += len(unique)
 
-        results: dict[str, SegmentScore] = {}
+        # key -> (score, cropped, cached, device, spans as the model gave them)
+        found: dict[str, tuple[float, bool, bool, str, tuple[ErrorSpan, ...]]] = {}
         if self.cache is not None and unique:
             corrupt_before = self.cache.corrupt
-            for key, (value, cropped, device) in self.cache.get_many(list(unique)).items():
-                results[key] = SegmentScore(value, self._metric_for(unique[key]), cropped, True, device)
+            held = self.cache.get_many(list(unique))
+            spans = self.cache.get_spans(list(held)) if self.gives_spans and held else {}
+            for key, (value, cropped, device) in held.items():
+                if self.gives_spans and key not in spans:
+                    continue  # scored by an evalkit that kept no spans: compute it again
+                found[key] = (value, cropped, True, device, spans.get(key, ()))
             self.stats.corrupt += self.cache.corrupt - corrupt_before
-            self.stats.hits += len(results)
+            self.stats.hits += len(found)
 
-        todo = [k for k in unique if k not in results]
+        todo = [k for k in unique if k not in found]
         for chunk_keys, computed in self._compute(todo, [unique[k] for k in todo]):
             device = self._device or "cpu"
-            for key, (value, cropped) in zip(chunk_keys, computed):
-                results[key] = SegmentScore(value, self._metric_for(unique[key]), cropped, False, device)
+            for key, (value, cropped, model_spans) in zip(chunk_keys, computed):
+                found[key] = (value, cropped, False, device, model_spans)
             if self.cache is not None:  # after every chunk: an interrupted run keeps what it computed
-                self.cache.put_many((k, results[k].value, results[k].cropped, device) for k in chunk_keys)
+                self.cache.put_many(
+                    ((k, found[k][0], found[k][1], device) for k in chunk_keys),
+                    spans={k: found[k][4] for k in chunk_keys} if self.gives_spans else None,
+                )
             self.stats.computed += len(chunk_keys)
 
+        results = {key: self._segment_score(unique[key], *item) for key, item in found.items()}
         out = [results[k] for k in keys]
         self.stats.cropped += sum(1 for s in out if s.cropped)
         self._devices_seen.update(s.device for s in out)
         return out
+
+    def _segment_score(
+        self, segment: Segment, value: float, cropped: bool, cached: bool, device: str, spans: tuple[ErrorSpan, ...]
+    ) -> SegmentScore:
+        """The score of one distinct segment, its spans placed exactly in its translation."""
+        placed: tuple[ErrorSpan, ...] = ()
+        if spans:
+            # Placed on every run, cached or not: the cache keeps what the model said, so a rerun gives
+            # the same spans and the same notice of those left out.
+            placed, dropped = locate_spans(segment.mt, spans)
+            self.stats.spans += len(placed)
+            self.stats.spans_dropped += dropped
+        return SegmentScore(value, self._metric_for(segment), cropped, cached, device, placed, self.info.name)
 
     def _metric_for(self, segment: Segment) -> str:
         return "comet" if (self.uses_reference and segment.ref is not None) else "comet-qe"
 
     def _compute(
         self, keys: list[str], segments: list[Segment]
-    ) -> Iterator[tuple[list[str], list[tuple[float, bool]]]]:
-        """Model scores and crop flags for segments the cache lacks, as ``(keys, [(score, cropped)])`` chunks.
+    ) -> Iterator[tuple[list[str], list[tuple[float, bool, tuple[ErrorSpan, ...]]]]]:
+        """Model scores, crop flags and error spans (as the model gave them; none for a model that only
+        scores) for segments the cache lacks, as ``(keys, [(score, cropped, spans)])`` chunks.
 
         The segments are sorted by length over the whole run (each batch pads to similar lengths) and
         predicted in chunks of :data:`PREDICT_CHUNK`, so a long CPU run that is interrupted keeps the
@@ -235,13 +275,14 @@ class CometScorer:
                 chunk = indices[start : start + PREDICT_CHUNK]
                 started = time.perf_counter()
                 samples = [_sample(segments[i], with_ref) for i in chunk]
-                values = self._predict(model, samples)
+                values, spans = self._predict(model, samples)
                 with _quiet():
                     cropped = _cropped_flags(model, samples, unified=unified)
                 self.stats.model_seconds += time.perf_counter() - started
-                yield [keys[i] for i in chunk], list(zip(values, cropped))
+                yield [keys[i] for i in chunk], list(zip(values, cropped, spans))
 
-    def _predict(self, model: Any, samples: list[dict[str, str]]) -> list[float]:
+    def _predict(self, model: Any, samples: list[dict[str, str]]) -> tuple[list[float], list[tuple[ErrorSpan, ...]]]:
+        """Scores and, for a word-level model, the error spans of ``samples`` (empty tuples otherwise)."""
         cuda = self._device == "cuda"
         with _quiet():
             prediction = model.predict(
@@ -254,7 +295,8 @@ class CometScorer:
                 length_batching=False,  # already sorted by the length of all inputs, not just src
             )
         self.stats.predict_calls += 1
-        return [float(v) for v in prediction.scores]
+        scores = [float(v) for v in prediction.scores]
+        return scores, _prediction_spans(model, prediction, len(scores)) if self.gives_spans else [()] * len(scores)
 
     def _load(self) -> Any:
         """The model, loaded once per process for this identity, precision and device."""
@@ -302,6 +344,21 @@ def _sample(segment: Segment, with_ref: bool) -> dict[str, str]:
     if with_ref and segment.ref is not None:
         sample["ref"] = segment.ref
     return sample
+
+
+def _prediction_spans(model: Any, prediction: Any, count: int) -> list[tuple[ErrorSpan, ...]]:
+    """The error spans of each sample in ``prediction.metadata.error_spans`` (COMET 2.x), as the model gave them.
+
+    A prediction without them (a model whose hparams say word-level but that did not tag) gives none.
+    """
+    metadata = prediction.get("metadata") if hasattr(prediction, "get") else None
+    per_sample = metadata.get("error_spans") if hasattr(metadata, "get") else None
+    if not per_sample or len(per_sample) != count:
+        return [()] * count
+    tokenizer = getattr(getattr(model, "encoder", None), "tokenizer", None)
+    unknown = getattr(tokenizer, "unk_token", None) or UNKNOWN_TOKEN
+    specials = [t for t in (getattr(tokenizer, "all_special_tokens", None) or SPECIAL_TOKENS) if t != unknown]
+    return [raw_spans(spans or (), specials, unknown) for spans in per_sample]
 
 
 def _cropped_flags(model: Any, samples: list[dict[str, str]], unified: bool) -> list[bool]:
