@@ -1,14 +1,13 @@
 """The check interface: one class per check, registered by name, declaring the codes it emits.
 
-Findings that a model judges (XCOMET's error spans, an LLM judge's errors) are made by their own
-stages, not by a check; :func:`declare_model_codes` registers their codes as a :class:`ModelJudgment`
-that runs on nothing, so ``evalkit list checks`` shows them and ``disable``/``[severity]`` accept them.
+Findings that a model judges (XCOMET's error spans, QE thresholds, an LLM judge's errors) are made by
+their own stages, not by a check; their codes are declared in :mod:`evalkit.judges.codes`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Iterable, Mapping
 
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
 from evalkit.registry import Registry
@@ -90,40 +89,3 @@ class Check:
 CHECKS: Registry[type[Check]] = Registry("check")
 register_check = CHECKS.register
 
-
-class ModelJudgment(Check):
-    """The codes of findings a model stage makes (error spans, an LLM judge): declared here, emitted there.
-
-    It checks nothing itself (a run calls it and it finds nothing); it exists so the codes are known
-    like any check's: listed, documented, and valid in ``disable`` and ``[severity]``.
-    """
-
-    needs_model = True
-
-
-def declare_model_codes(source: str, summary: str, codes: Sequence[tuple[str, Severity, str]]) -> list[type[Check]]:
-    """Register the finding codes one model source makes, as ``(code, default severity, help)`` rows.
-
-    One :class:`ModelJudgment` is registered per category the codes fall in, named
-    ``<category>.<source>`` (a check's codes share its category), with ``summary`` as its first line of
-    help; ``disable = ["<category>.<source>"]`` then switches off those codes, as for any check.
-    Returns the registered classes.
-    """
-    by_category: dict[str, list[CodeSpec]] = {}
-    for code, severity, help_text in codes:
-        by_category.setdefault(code.split(".", 1)[0], []).append(CodeSpec(code, severity, help_text))
-    registered = []
-    for category, specs in by_category.items():
-        name = f"{category}.{source}"
-        if name in CHECKS:  # declared already (the module was imported again): keep the first class
-            existing = CHECKS.get(name)
-            if issubclass(existing, ModelJudgment) and existing.codes == tuple(specs):
-                registered.append(existing)
-                continue
-        cls = type(
-            f"ModelJudgment_{category}_{source}".replace("-", "_").replace(".", "_"),
-            (ModelJudgment,),
-            {"name": name, "codes": tuple(specs), "__doc__": summary, "__module__": __name__},
-        )
-        registered.append(register_check(cls))
-    return registered

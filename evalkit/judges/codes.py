@@ -15,7 +15,7 @@ import importlib
 from evalkit.checks.base import CodeSpec
 
 #: Modules that declare model-judgment codes in a ``CODES`` tuple.
-JUDGE_MODULES = ("evalkit.judges.qe",)
+JUDGE_MODULES = ("evalkit.judges.error_spans", "evalkit.judges.qe", "evalkit.judges.llm.prompt")
 
 
 def judge_codes() -> dict[str, CodeSpec]:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from evalkit.errors import ModelUnavailableError
+from evalkit.judges.error_spans import ERROR_SPAN_CODE
 from evalkit.records import CorpusScore, EntryResult, Evidence, Finding, IssueResult, ModelMetricRun, Severity
 
 if TYPE_CHECKING:
@@ -186,10 +187,6 @@ def _with_scores(
 
     issue_scores = {**result.scores, **system_scores(rows, metric, bootstrap)}
     return replace(result, entries=tuple(entries), scores=issue_scores)
-
-
-#: The code of an error span's finding (declared in :mod:`evalkit.checks.meaning_error_span`).
-ERROR_SPAN_CODE = "meaning.error-span"
 
 
 def span_code(category: str | None) -> str:

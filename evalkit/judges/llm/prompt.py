@@ -51,6 +51,8 @@ CATEGORY_CODES: dict[str, str] = {c.name: c.code for c in CATEGORIES}
 #: The declared severity is that of a ``major`` span under the default ``[judge] severity`` mapping; each
 #: finding's own severity follows the span's (critical/major/minor) through that mapping.
 LLM_CODES: tuple[CodeSpec, ...] = tuple(CodeSpec(c.code, Severity.ERROR, c.help) for c in CATEGORIES)
+#: The same codes under the name :mod:`evalkit.judges.codes` reads.
+CODES = LLM_CODES
 
 _PLACEHOLDER = re.compile(r"\{(source|translation|cut_note)\}")
 
