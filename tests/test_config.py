@@ -448,10 +448,13 @@ def test_fixture_config_used_for_a_run(repo: Path) -> None:
 
 def test_documented_examples_are_valid() -> None:
     blocks = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.DOTALL)
-    assert len(blocks) == 4
-    comet_block, metrics_block, pyproject, standalone = (tomllib.loads(b) for b in blocks)
+    assert len(blocks) == 5
+    comet_block, judge_block, metrics_block, pyproject, standalone = (tomllib.loads(b) for b in blocks)
     comet = config_from_mapping(comet_block["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
     assert comet.comet.models[0] == "Unbabel/wmt22-comet-da" and comet.comet.precision == "fp32"
+    assert comet.comet.qe_threshold("Unbabel/wmt22-cometkiwi-da") == 0.55
+    judge = config_from_mapping(judge_block["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit").validate()
+    assert judge.judge.enabled and judge.judge.scope == "flagged" and judge.judge.budget_tokens == 200000
     metrics = config_from_mapping(metrics_block["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
     assert metrics.sacrebleu == Config().sacrebleu  # the documented values are the defaults
     from_pyproject = config_from_mapping(pyproject["tool"]["evalkit"], source="pyproject.toml", table="tool.evalkit")
