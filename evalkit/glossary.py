@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from evalkit.errors import ConfigError
+from evalkit.text.lazy_re import LazyPattern
 
 GLOSSARY_NAME = "glossary.tsv"
 #: What separates the words of an English term: white space and hyphens ("fine-tuning" = "fine tuning").
@@ -42,10 +43,10 @@ class Term:
         return _WORD_SEPARATORS.split(self.english)
 
     @property
-    def pattern(self) -> re.Pattern[str]:
-        """Case-insensitive, word-bounded match of the English term, plural allowed."""
+    def pattern(self) -> LazyPattern:
+        """Case-insensitive, word-bounded match of the English term, plural allowed (compiled on first use)."""
         words = r"[\s\-]+".join(re.escape(w) for w in self.words)
-        return re.compile(rf"(?<![A-Za-z]){words}(?:s|es)?(?![A-Za-z])", re.IGNORECASE)
+        return LazyPattern(rf"(?<![A-Za-z]){words}(?:s|es)?(?![A-Za-z])", re.IGNORECASE)
 
 
 def default_glossary_path() -> Path | None:

@@ -15,6 +15,7 @@ from evalkit.checks.terminology.context import EntryContext, RawFinding
 from evalkit.checks.terminology.names import verbatim
 from evalkit.checks.terminology.tables import known_expansions
 from evalkit.records import Evidence, Severity
+from evalkit.text.lazy_re import LazyPattern
 
 #: How many characters may be inserted between two characters of an accepted glossary rendering.
 MAX_INSERTED = 2
@@ -29,10 +30,10 @@ class GlossaryRow:
     english: str
     norm: str  # lower-case, words separated by single spaces
     words: frozenset[str]  # its lower-case words: every English match holds them (a cheap pre-filter)
-    pattern: re.Pattern[str]
+    pattern: LazyPattern
     accepted: tuple[str, ...]
     forbidden: tuple[str, ...]
-    renderings: re.Pattern[str]  # any accepted rendering, loosely (see :func:`_loose_renderings`)
+    renderings: LazyPattern  # any accepted rendering, loosely (see :func:`_loose_renderings`)
     checked: bool  # reported by terminology.glossary (see the package docstring)
     latin_words: tuple[str, ...]  # its longer English words, to see the term kept in part ("零-shot")
     initials: tuple[str, ...]  # its acronyms, with and without small words ("dnn"; "moe", "me")
@@ -113,7 +114,7 @@ def _rows(terms: tuple) -> tuple[GlossaryRow, ...]:
     return tuple(sorted(out, key=lambda row: -len(row.norm)))  # longest first: the most specific wins
 
 
-def _loose_renderings(accepted: list[str]) -> re.Pattern[str]:
+def _loose_renderings(accepted: list[str]) -> LazyPattern:
     """A pattern for the accepted renderings with the small liberties translators take.
 
     Up to :data:`MAX_INSERTED` characters may stand between two characters of a rendering
@@ -127,7 +128,7 @@ def _loose_renderings(accepted: list[str]) -> re.Pattern[str]:
         options.append(gap.join(chars))
         if len(zh) >= 4 and CJK.match(zh[-1]):
             options.append(gap.join(chars[:-1]))
-    return re.compile("|".join(options) or "(?!)", re.IGNORECASE)
+    return LazyPattern("|".join(options) or "(?!)", re.IGNORECASE)  # compiled when a text needs it
 
 
 def _initials(words: list[str]) -> tuple[str, ...]:

@@ -22,17 +22,11 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from evalkit.metrics.comet.settings import CACHE_FILE, one_line
+from evalkit.derived_cache import default_cache_dir  # noqa: F401 - imported from here by other modules
 from evalkit.metrics.segments import ErrorSpan
 
 #: Kept as the name it had when COMET was one module: a host application may filter on it.
 _log = logging.getLogger("evalkit.metrics.comet")
-
-
-def default_cache_dir() -> Path:
-    """``$EVALKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/evalkit``, else ``~/.cache/evalkit``."""
-    if os.environ.get("EVALKIT_CACHE_DIR"):
-        return Path(os.environ["EVALKIT_CACHE_DIR"]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "evalkit"
 
 
 _SCHEMA = (

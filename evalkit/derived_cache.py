@@ -1,0 +1,106 @@
+"""Tables derived from bundled data, built once per machine and loaded in milliseconds afterwards.
+
+Building the bilingual lexicon from CC-CEDICT takes about a second on every start; a pickle of the
+result loads in about 0.1 s. :func:`load_or_build` keeps such a table in the user's cache directory
+(:func:`default_cache_dir`), under a name that carries its kind and version, and checks on every
+load that it was built from exactly the same source data:
+
+- **Key**: the caller gives the sha256 of everything the table is derived from (the data files'
+  bytes and a version constant it bumps when the derivation changes). A file with another key is
+  stale and rebuilt; the new file replaces it.
+- **Integrity and trust**: the file starts with a magic line, the key and the sha256 of the pickled
+  payload; the payload is unpickled only when both match. Unpickling runs code, so the file lives in
+  the user's own cache directory (``$EVALKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/evalkit``, else
+  ``~/.cache/evalkit``), never beside shared data; a file damaged or written by something else fails the
+  check and is rebuilt, never executed blindly from an unexpected format.
+- **Concurrent first runs**: each builder writes a temporary file in the same directory and renames
+  it into place (atomic on POSIX), so a reader sees the old file, the new one, or none, never half.
+- **Failures never stop a run**: an unwritable or missing directory, a full disk or a damaged file
+  means the table is built in memory as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+_log = logging.getLogger("evalkit.derived_cache")
+_MAGIC = b"evalkit-derived/1\n"
+
+
+def default_cache_dir() -> Path:
+    """``$EVALKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/evalkit``, else ``~/.cache/evalkit``."""
+    if os.environ.get("EVALKIT_CACHE_DIR"):
+        return Path(os.environ["EVALKIT_CACHE_DIR"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "evalkit"
+
+
+def sha256_of(*parts: bytes | str) -> str:
+    """The sha256 of ``parts``, each length-prefixed so that no two different sequences collide."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load_or_build(name: str, key: str, build: Callable[[], Any], directory: Path | None = None) -> Any:
+    """The table ``name`` derived from the data whose hash is ``key``: from the cache file when it holds
+    that key and an intact payload, else ``build()`` (then written for next time, when possible)."""
+    folder = directory if directory is not None else default_cache_dir()
+    path = folder / f"{name}.pickle"
+    found = _read(path, key)
+    if found is not None:
+        return found[0]
+    table = build()
+    _write(path, key, table)
+    return table
+
+
+def _read(path: Path, key: str) -> tuple[Any] | None:
+    """``(table,)`` from ``path`` when its key and payload checksum match, else ``None``."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = _MAGIC + key.encode("ascii") + b"\n"
+    if not data.startswith(head) or len(data) < len(head) + 65:
+        return None  # absent, stale (another key) or not ours
+    checksum, payload = data[len(head) : len(head) + 64], data[len(head) + 65 :]
+    if hashlib.sha256(payload).hexdigest().encode("ascii") != checksum:
+        _log.debug("derived table %s is damaged; rebuilding it", path)
+        return None
+    try:
+        return (pickle.loads(payload),)
+    except Exception:  # a payload that passed its checksum but does not load: rebuild, never crash
+        _log.debug("derived table %s does not load; rebuilding it", path, exc_info=True)
+        return None
+
+
+def _write(path: Path, key: str, table: Any) -> None:
+    """Write ``table`` under ``key`` atomically; any failure leaves the cache as it was."""
+    try:
+        payload = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except (OSError, pickle.PicklingError) as exc:
+        _log.debug("cannot write derived table %s: %s", path, exc)
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(_MAGIC + key.encode("ascii") + b"\n")
+            out.write(hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n")
+            out.write(payload)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _log.debug("cannot write derived table %s: %s", path, exc)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
