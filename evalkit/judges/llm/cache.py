@@ -13,13 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
-import time
-from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from evalkit.metrics.comet.cache import _DB_ERRORS, _is_damage, default_cache_dir
-from evalkit.metrics.comet.settings import one_line
+from evalkit.sqlite_cache import SqliteCache
 
 #: The cache file's name; the number changes when its layout does.
 CACHE_FILE = "judge-v1.sqlite3"
@@ -44,117 +40,32 @@ def _checksum(key: str, content: str) -> str:
     return hashlib.sha256(f"{key}\x1f{content}".encode("utf-8")).hexdigest()[:16]
 
 
-class AnswerCache:
+class AnswerCache(SqliteCache):
     """Judge answers in one SQLite file, safe to share between processes (WAL journal, busy timeout).
 
     A row whose checksum does not match is treated as missing (counted in ``corrupt``) and overwritten
     by the next answer. Problems never stop the run: they go into ``notices``.
     """
 
+    label = "LLM judge cache"
+    work = "judging"
+    schema = (_SCHEMA,)
+
     def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
-        self.directory = Path(directory).expanduser() if directory is not None else default_cache_dir()
-        self.path = self.directory / CACHE_FILE
-        self.notices: list[str] = []
-        self.corrupt = 0
-        self.disabled = False
-        self._conn: sqlite3.Connection | None = None
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self.disabled:
-            return None
-        if self._conn is not None:
-            return self._conn
-        for attempt in (1, 2):
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(_SCHEMA)
-                self._conn = conn
-                return conn
-            except _DB_ERRORS as exc:
-                if attempt == 1 and _is_damage(exc) and self._quarantine(exc):
-                    continue
-                self._disable(f"LLM judge cache {self.path} unusable ({one_line(exc)}); judging without it")
-                return None
-            except OSError as exc:
-                self._disable(f"LLM judge cache directory {self.directory} unusable ({one_line(exc)}); judging without it")
-                return None
-        return None
-
-    def _quarantine(self, exc: BaseException) -> bool:
-        """Move a damaged database aside (kept for inspection) so a fresh one can start."""
-        self.close()
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        moved = False
-        for suffix in ("", "-wal", "-shm"):
-            src = Path(f"{self.path}{suffix}")
-            if src.exists():
-                try:
-                    os.replace(src, f"{self.path}.corrupt-{stamp}-{os.getpid()}{suffix}")
-                    moved = True
-                except OSError:
-                    return False
-        if moved:
-            self.notices.append(f"LLM judge cache {self.path} was damaged ({one_line(exc)}); moved aside, starting afresh")
-        return moved
-
-    def _disable(self, notice: str) -> None:
-        self.close()
-        self.disabled = True
-        self.notices.append(notice)
-
-    def close(self) -> None:
-        """Close the connection (a later call reopens it)."""
-        if self._conn is not None:
-            self._conn.close()
-        self._conn = None
+        super().__init__(directory, CACHE_FILE)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """``key -> answer text`` for the keys held and intact."""
         found: dict[str, str] = {}
-        for attempt in (1, 2):
-            conn = self._connect()
-            if conn is None:
-                return {}
-            try:
-                for start in range(0, len(keys), 900):  # below SQLite's old 999-parameter limit
-                    chunk = list(keys[start : start + 900])
-                    rows = conn.execute(
-                        f"SELECT key, content, checksum FROM answers WHERE key IN ({','.join('?' * len(chunk))})", chunk
-                    )
-                    for key, content, checksum in rows:
-                        if isinstance(content, str) and checksum == _checksum(key, content):
-                            found[key] = content
-                        else:
-                            self.corrupt += 1
-                return found
-            except _DB_ERRORS as exc:
-                found.clear()
-                if attempt == 2 or not _is_damage(exc) or not self._quarantine(exc):
-                    self._disable(f"LLM judge cache {self.path} unreadable ({one_line(exc)}); judging without it")
-                    return {}
+        for key, content, checksum in self._select("SELECT key, content, checksum FROM answers WHERE key IN ({marks})", keys):
+            if isinstance(content, str) and checksum == _checksum(key, content):
+                found[key] = content
+            else:
+                self.corrupt += 1
         return found
 
     def put_many(self, rows: Iterable[tuple[str, str]]) -> None:
         """Store ``(key, answer text)`` rows in one transaction."""
         data = [(key, content, _checksum(key, content)) for key, content in rows]
-        if not data:
-            return
-        for attempt in (1, 2):
-            conn = self._connect()
-            if conn is None:
-                return
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO answers (key, content, checksum) VALUES (?, ?, ?)", data)
-                conn.execute("COMMIT")
-                return
-            except _DB_ERRORS as exc:
-                try:
-                    conn.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass  # the transaction may not have started; nothing to undo
-                if attempt == 2 or not _is_damage(exc) or not self._quarantine(exc):
-                    self._disable(f"LLM judge cache {self.path} unwritable ({one_line(exc)}); judging without it")
-                    return
+        if data:
+            self._write([("INSERT OR REPLACE INTO answers (key, content, checksum) VALUES (?, ?, ?)", data)])
