@@ -24,6 +24,8 @@ from evalkit.derived_cache import default_cache_dir
 #: stored text (the schema, a key) invalid UTF-8, which sqlite3 then fails to decode.
 DB_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
+#: Seconds a connection waits for another one's lock (SQLite's busy timeout, and opening the file).
+BUSY_TIMEOUT = 30.0
 #: Keys per ``IN (...)`` query: below SQLite's old limit of 999 parameters.
 CHUNK = 900
 
@@ -52,6 +54,12 @@ def is_damage(exc: BaseException) -> bool:
     # No code: raised by the sqlite3 module itself (stored text that is not UTF-8), or made by hand.
     text = str(exc).lower()
     return any(sign in text for sign in ("could not decode", "malformed", "not a database"))
+
+
+def _busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is another connection holding the lock (worth waiting for), not trouble."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def one_line(exc: BaseException) -> str:
@@ -86,16 +94,25 @@ class SqliteCache:
             return None
         if self._conn is not None and self._pid == os.getpid():
             return self._conn
-        for attempt in (1, 2):
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        attempt = 0
+        while attempt < 2:
+            attempt += 1
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
                 conn.execute("PRAGMA journal_mode=WAL")
                 for statement in self.schema:
                     conn.execute(statement)
                 self._conn, self._pid = conn, os.getpid()
                 return conn
             except DB_ERRORS as exc:
+                # Two processes creating the file at once: switching it to WAL does not wait on SQLite's
+                # busy handler, so the loser sees "database is locked" at once. Wait and open again.
+                if _busy(exc) and time.monotonic() < deadline:
+                    attempt -= 1
+                    time.sleep(0.05)
+                    continue
                 if attempt == 1 and is_damage(exc) and self._quarantine(exc):
                     continue
                 self._disable(f"{self.label} {self.path} unusable ({one_line(exc)}); {self.work} without it")
