@@ -202,17 +202,10 @@ def judge_notice(runs, quiet: bool) -> None:  # type: ignore[no-untyped-def]
         if not info.computed_ok:
             say(f"evalkit: notice: LLM judge not computed: {info.reason}", err=True)
         elif not quiet:
-            left = []
-            if info.failed:
-                left.append(f"{info.failed} failed")
-            if info.over_budget:
-                left.append(f"{info.over_budget} over budget")
-            if info.dropped_spans:
-                left.append(f"{info.dropped_spans} span(s) not in the text dropped")
-            extra = f" ({', '.join(left)})" if left else ""
+            # What failed, ran over budget or was dropped is in the run's own notices, printed below.
             say(
                 f"evalkit: LLM judge {info.model} ({info.prompt}) read {info.judged} of {info.entries} entries in scope"
-                f" {info.scope} ({info.cached} from cache), {info.findings} finding(s){extra};"
+                f" {info.scope} ({info.cached} from cache), {info.findings} finding(s);"
                 f" {info.tokens_in + info.tokens_out:,} tokens",
                 err=True,
             )

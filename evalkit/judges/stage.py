@@ -62,23 +62,20 @@ def judge_issues(issues: Sequence[IssueResult], config: Config) -> tuple[tuple[I
         if in_scope(er, settings.scope)
     ]
     batch = run_judge(items, settings)
-    outcomes = {o.key: o for o in batch.outcomes}
+    if not batch.run.computed_ok:
+        return tuple(issues), batch.run  # nothing was judged: every entry is exactly as the rules left it
+    outcomes = batch.by_key()
     made = 0
     out = []
     for i, result in enumerate(issues):
         entries = []
         for k, er in enumerate(result.entries):
             outcome = outcomes.get((i, k))
-            if not batch.run.computed_ok:
-                entries.append(er)  # nothing was judged: the entry is exactly as the rules left it
-                continue
             if outcome is None:
                 entries.append(replace(er, judged={**er.judged, LLM: OUT_OF_SCOPE}))
                 continue
-            found = config.finalise_findings(findings_for(er.entry, outcome, settings))
-            made += len(found)
-            merged = config.finalise_findings([*er.findings, *found])
+            merged = config.finalise_findings([*er.findings, *findings_for(er.entry, outcome, settings)])
+            made += len(merged) - len(er.findings)  # the judge's findings the configuration kept
             entries.append(replace(er, findings=merged, judged={**er.judged, LLM: outcome.status.replace("_", " ")}))
         out.append(replace(result, entries=tuple(entries)))
-    run = replace(batch.run, findings=made, scope=settings.scope, entries=len(items))
-    return tuple(out), run
+    return tuple(out), replace(batch.run, findings=made)
