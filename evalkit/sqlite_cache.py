@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Sequence
 
 from evalkit.derived_cache import default_cache_dir
+from evalkit.text.chars import exception_line as one_line
 
 #: What a damaged cache file can raise: sqlite3's errors, and UnicodeDecodeError when the damage makes
 #: stored text (the schema, a key) invalid UTF-8, which sqlite3 then fails to decode.
@@ -60,13 +61,6 @@ def _busy(exc: BaseException) -> bool:
     """Whether ``exc`` is another connection holding the lock (worth waiting for), not trouble."""
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one clipped line, for a notice that must stay on one line."""
-    from evalkit.text.chars import clip
-
-    return clip(str(exc), 200, collapse_spaces=True) or type(exc).__name__
 
 
 class SqliteCache:

@@ -48,3 +48,8 @@ def clip(text: str, width: int = 60, *, collapse_spaces: bool = False) -> str:
     if collapse_spaces:
         text = " ".join(text.split())
     return text if len(text) <= width else text[:width] + "…"
+
+
+def exception_line(exc: BaseException) -> str:
+    """An exception as one clipped line, for a notice or message that must stay on one line."""
+    return clip(str(exc), 200, collapse_spaces=True) or type(exc).__name__

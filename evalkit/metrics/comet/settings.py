@@ -6,7 +6,7 @@ The user-facing settings themselves are :class:`evalkit.config.CometSettings` (`
 
 from __future__ import annotations
 
-from evalkit.text.chars import clip
+from evalkit.text.chars import exception_line
 
 PRECISIONS = ("fp32", "fp16")
 DEVICES = ("cpu", "cuda")
@@ -34,6 +34,5 @@ def missing_extra_message() -> str:
     return "COMET is not installed: pip install 'evalkit[comet]' (torch + unbabel-comet, ~1.6 GB)"
 
 
-def one_line(exc: BaseException) -> str:
-    """An exception as one clipped line, for a message that must stay on one line."""
-    return clip(str(exc), 200, collapse_spaces=True) or type(exc).__name__
+#: An exception as one clipped line (the COMET modules' name for it).
+one_line = exception_line
