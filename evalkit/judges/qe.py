@@ -15,7 +15,6 @@ overlapping span of the Chinese abstract (the rule said it first; one defect, on
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -95,13 +94,10 @@ def threshold_for(settings: CometSettings, model: str) -> tuple[float, str] | No
 
 
 def model_display_name(spec: str) -> str:
-    """The name the model stage gives a model spec: the directory name of a local checkpoint, else the spec."""
-    path = os.path.abspath(os.path.expanduser(spec))
-    if os.path.isfile(path):
-        return os.path.basename(os.path.dirname(os.path.dirname(path)))  # <model>/checkpoints/model.ckpt
-    if os.path.isdir(path):
-        return os.path.basename(path)
-    return spec
+    """The name the model stage gives a model spec (see :func:`evalkit.metrics.comet.resolve.model_name`)."""
+    from evalkit.metrics.comet.resolve import model_name  # only once a model ran: comet is loaded then
+
+    return model_name(spec)
 
 
 def apply_qe_thresholds(

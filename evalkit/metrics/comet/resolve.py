@@ -111,6 +111,12 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+def model_name(spec: str) -> str:
+    """The name a model goes by in scores and reports: a local checkpoint's model directory, else ``spec``."""
+    path = Path(spec).expanduser()
+    return _local_name(path) if path.exists() else spec
+
+
 def _local_name(path: Path) -> str:
     # A checkpoint file lives at <model>/checkpoints/model.ckpt: the model is named by <model>.
     return (_absolute(path).parents[1] if path.is_file() else _absolute(path)).name
