@@ -1,18 +1,19 @@
 """Tables derived from bundled data, built once per machine and loaded in milliseconds afterwards.
 
-Building the bilingual lexicon from CC-CEDICT takes about a second on every start; a pickle of the
-result loads in about 0.1 s. :func:`load_or_build` keeps such a table in the user's cache directory
+Building the bilingual lexicon from CC-CEDICT takes about a second on every start; the marshalled
+result loads in about 35 ms. :func:`load_or_build` keeps such a table in the user's cache directory
 (:func:`default_cache_dir`), under a name that carries its kind and version, and checks on every
 load that it was built from exactly the same source data:
 
 - **Key**: the caller gives the sha256 of everything the table is derived from (the data files'
   bytes and a version constant it bumps when the derivation changes). A file with another key is
   stale and rebuilt; the new file replaces it.
-- **Integrity and trust**: the file starts with a magic line, the key and the sha256 of the pickled
-  payload; the payload is unpickled only when both match. Unpickling runs code, so the file lives in
-  the user's own cache directory (``$EVALKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/evalkit``, else
-  ``~/.cache/evalkit``), never beside shared data; a file damaged or written by something else fails the
-  check and is rebuilt, never executed blindly from an unexpected format.
+- **Format, integrity and trust**: the payload is :mod:`marshal` data (plain dicts, tuples, sets, strings
+  and numbers only: it loads three to ten times faster than a pickle of the same table and, unlike
+  unpickling, running it cannot execute code). The file starts with a magic line, the key and the
+  sha256 of the payload, and is decoded only when both match; it lives in the user's own cache directory
+  (``$EVALKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/evalkit``, else ``~/.cache/evalkit``), never beside
+  shared data. A file damaged or written by something else fails the check and is rebuilt.
 - **Concurrent first runs**: each builder writes a temporary file in the same directory and renames
   it into place (atomic on POSIX), so a reader sees the old file, the new one, or none, never half.
 - **Failures never stop a run**: an unwritable or missing directory, a full disk or a damaged file
@@ -24,13 +25,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
+import marshal
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 _log = logging.getLogger("evalkit.derived_cache")
-_MAGIC = b"evalkit-derived/1\n"
+_MAGIC = b"evalkit-derived/2\n"  # /2: marshal payloads (/1 held pickles)
 
 
 def default_cache_dir() -> Path:
@@ -52,9 +53,13 @@ def sha256_of(*parts: bytes | str) -> str:
 
 def load_or_build(name: str, key: str, build: Callable[[], Any], directory: Path | None = None) -> Any:
     """The table ``name`` derived from the data whose hash is ``key``: from the cache file when it holds
-    that key and an intact payload, else ``build()`` (then written for next time, when possible)."""
+    that key and an intact payload, else ``build()`` (then written for next time, when possible).
+
+    The table must be made of what :mod:`marshal` writes: dicts, lists, tuples, (frozen)sets, strings,
+    bytes, numbers, booleans and ``None``.
+    """
     folder = directory if directory is not None else default_cache_dir()
-    path = folder / f"{name}.pickle"
+    path = folder / f"{name}.marshal"
     found = _read(path, key)
     if found is not None:
         return found[0]
@@ -77,7 +82,7 @@ def _read(path: Path, key: str) -> tuple[Any] | None:
         _log.debug("derived table %s is damaged; rebuilding it", path)
         return None
     try:
-        return (pickle.loads(payload),)
+        return (marshal.loads(payload),)
     except Exception:  # a payload that passed its checksum but does not load: rebuild, never crash
         _log.debug("derived table %s does not load; rebuilding it", path, exc_info=True)
         return None
@@ -86,10 +91,10 @@ def _read(path: Path, key: str) -> tuple[Any] | None:
 def _write(path: Path, key: str, table: Any) -> None:
     """Write ``table`` under ``key`` atomically; any failure leaves the cache as it was."""
     try:
-        payload = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = marshal.dumps(table)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except (OSError, pickle.PicklingError) as exc:
+    except (OSError, ValueError) as exc:  # ValueError: something marshal cannot write
         _log.debug("cannot write derived table %s: %s", path, exc)
         return
     try:

@@ -37,9 +37,9 @@ def test_another_key_is_stale_and_rebuilt(tmp_path):
 
 
 @pytest.mark.parametrize("damage", [lambda b: b[:-7], lambda b: b[:-1] + bytes([b[-1] ^ 1]), lambda b: b"", lambda b: b"junk"])
-def test_a_damaged_file_is_rebuilt_never_unpickled(tmp_path, damage):
+def test_a_damaged_file_is_rebuilt_never_decoded(tmp_path, damage):
     load_or_build("t", "k", Builder([1, 2, 3]), tmp_path)
-    path = tmp_path / "t.pickle"
+    path = tmp_path / "t.marshal"
     path.write_bytes(damage(path.read_bytes()))
     rebuilt = Builder([1, 2, 3])
     assert load_or_build("t", "k", rebuilt, tmp_path) == [1, 2, 3] and rebuilt.calls == 1
@@ -71,7 +71,7 @@ def test_concurrent_first_runs_both_succeed(tmp_path):
         barrier = manager.Barrier(4)
         with ctx.Pool(4) as pool:
             assert pool.map(_first_run, [(str(tmp_path), barrier)] * 4) == [True] * 4
-    assert [p.name for p in tmp_path.iterdir()] == ["t.pickle"]  # no temporary file left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["t.marshal"]  # no temporary file left behind
 
 
 def test_the_lexicon_from_the_cache_equals_a_fresh_build(tmp_path, monkeypatch):
@@ -81,7 +81,7 @@ def test_the_lexicon_from_the_cache_equals_a_fresh_build(tmp_path, monkeypatch):
     lexicon.load_lexicon.cache_clear()
     try:
         first = lexicon.load_lexicon()  # builds and writes
-        assert any(p.name == "lexicon-glosses.pickle" for p in tmp_path.iterdir())
+        assert any(p.name == "lexicon.marshal" for p in tmp_path.iterdir())
         lexicon.load_lexicon.cache_clear()
         monkeypatch.setattr(lexicon, "build_glosses", lambda: pytest.fail("built again although cached"))
         second = lexicon.load_lexicon()
@@ -89,3 +89,12 @@ def test_the_lexicon_from_the_cache_equals_a_fresh_build(tmp_path, monkeypatch):
     finally:
         lexicon.load_lexicon.cache_clear()
     assert os.environ["EVALKIT_CACHE_DIR"] == str(tmp_path)
+
+
+def test_a_table_marshal_cannot_write_is_still_returned_and_nothing_is_left_behind(tmp_path):
+    class Opaque:
+        pass
+
+    table = {"x": Opaque()}
+    assert load_or_build("t", "k", lambda: table, tmp_path) is table
+    assert list(tmp_path.iterdir()) == []

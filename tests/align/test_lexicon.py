@@ -169,3 +169,14 @@ def test_a_translation_covers_its_english_far_better_than_an_unrelated_one(paper
 def test_load_lexicon_is_loaded_once():
     assert load_lexicon() is load_lexicon()
     assert len(load_lexicon().glosses) > 50_000
+
+
+def test_the_gloss_table_decodes_a_headword_once_and_reads_like_a_dict():
+    from evalkit.align.lexicon import GlossTable
+
+    table = GlossTable({"网络": "networ web", "学习": "learni"})
+    assert "网络" in table and "模型" not in table and len(table) == 2 and set(table) == {"网络", "学习"}
+    assert table["网络"] == frozenset({"networ", "web"}) and table["网络"] is table["网络"]
+    lexicon = Lexicon(table)
+    assert lexicon.longest == {"网": 2, "学": 2} and lexicon.vocabulary == {"networ", "web", "learni"}
+    assert [t.text for t in lexicon.tokens("深度学习网络")] == ["学习", "网络"]
