@@ -485,18 +485,20 @@ def chinese_numeral_value(s: str) -> float | None:
     Digits without units are read positionally (``二〇二三`` → 2023); a bare magnitude is one of it
     (``万`` → 10000). Returns ``None`` for what cn2an cannot read (a character that is not a numeral,
     a malformed run such as ``三三十``), or a run longer than :data:`MAX_ZH_NUMERAL` characters (no
-    real numeral is; cn2an would spend its time on it).
+    real numeral is; cn2an would spend its time on it). Numerals of up to three characters come from
+    the table of cn2an's answers (:mod:`evalkit.text.chinese_numerals`), so most runs never import cn2an.
     """
     if not s or len(s) > MAX_ZH_NUMERAL:
         return None
-    import cn2an  # ~0.5 s to import: only once a text has a Chinese numeral
+    from evalkit.text.chinese_numerals import TABLE_LENGTH, cn2an_reading, short_numerals
 
     if s[0] in _ZH_MAGNITUDE:
         s = "一" + s
-    try:
-        return cn2an.cn2an(s, "normal")
-    except (ValueError, KeyError, IndexError, TypeError):  # cn2an's refusal of a string it cannot read
-        return None
+    if len(s) <= TABLE_LENGTH:
+        known = short_numerals()
+        if s in known:  # cn2an's own answer, without importing cn2an
+            return known[s]
+    return cn2an_reading(s)
 
 
 # --------------------------------------------------------------------------------------------------
