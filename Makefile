@@ -13,12 +13,18 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("evalkit needs Python >= 3.11" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 
+# An editable install leaves evalkit's own modules uncompiled; where PYTHONDONTWRITEBYTECODE is set every
+# start would compile them again (~0.15 s of a 0.4 s run), so they are compiled once here.
+COMPILE := $(BIN)/python -m compileall -q evalkit
+
 $(VENV)/.base: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e .
+	$(COMPILE)
 	@touch $@
 
 $(VENV)/.full: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[all,test]'
+	$(COMPILE)
 	@touch $@ $(VENV)/.base
 
 venv: $(VENV)/.full

@@ -18,9 +18,6 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-import ftfy
-from ftfy.badness import BADNESS_RE, is_bad
-
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import clip
@@ -129,6 +126,8 @@ class EncodingDamage(Check):
         more = f" (and {len(spans) - 1} more stretch{'es' if len(spans) > 2 else ''})" if len(spans) > 1 else ""
         repaired = _repair(damaged, codec)
         # Only offer a repair when it produced clean text; where bytes were lost it cannot.
+        from ftfy.badness import is_bad
+
         clean = repaired != damaged and "\ufffd" not in repaired and not is_bad(repaired)
         hint = f"; it reads '{clip(repaired, QUOTE)}' when re-decoded" if clean else ""
         return self.finding(
@@ -172,6 +171,9 @@ def mojibake_spans(text: str) -> Iterator[tuple[int, int]]:
     if not runs:
         return
     # A hit may begin on the intact ASCII letter before the damage ("fÃ©"), so test for overlap.
+    # ftfy (30 ms to import) only here: clean text never gets past the LEAD_BYTE gate in front of this.
+    from ftfy.badness import BADNESS_RE
+
     hits = [m.span() for m in BADNESS_RE.finditer(text)] + [m.span() for m in CJK_TRIPLE.finditer(text)]
     if not hits:
         return
@@ -227,6 +229,8 @@ def _gbk_stretch_end(text: str, start: int, end: int) -> int:
 def _repair(text: str, codec: str) -> str:
     """``text`` re-encoded with the wrong ``codec`` and decoded as UTF-8, or unchanged if that fails."""
     if codec != "GBK":
+        import ftfy
+
         return ftfy.fix_text(text)
     try:
         return text.encode("gbk").decode("utf-8")

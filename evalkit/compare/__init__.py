@@ -9,8 +9,31 @@
 - :mod:`.markdown`, :mod:`.table`, :mod:`.html`: the outputs.
 """
 
-from evalkit.compare.report import SCHEMA, CompareSettings, build_compare_report, dumps_compare
-from evalkit.compare.significance import TestSettings
-from evalkit.compare.systems import System, Unit, load_system
+from __future__ import annotations
 
-__all__ = ["SCHEMA", "CompareSettings", "System", "TestSettings", "Unit", "build_compare_report", "dumps_compare", "load_system"]
+import importlib
+from typing import Any
+
+#: Each name this package exports -> the module that defines it, imported on first use (PEP 562): the
+#: CLI reads the defaults of :mod:`.significance` on every start, not the rest of the package.
+_EXPORTS = {
+    "SCHEMA": "report",
+    "CompareSettings": "report",
+    "build_compare_report": "report",
+    "dumps_compare": "report",
+    "TestSettings": "significance",
+    "System": "systems",
+    "Unit": "systems",
+    "load_system": "systems",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -12,12 +12,35 @@
 httpx is imported only when a request is about to be sent.
 """
 
-from evalkit.judges.llm.findings import findings_for
-from evalkit.judges.llm.parse import JudgedSpan
-from evalkit.judges.llm.prompt import CATEGORIES, CATEGORY_CODES, LLM_CODES, load_prompt
-from evalkit.judges.llm.run import JudgeBatch, JudgeItem, JudgeOutcome, request_estimate, run_judge
+from __future__ import annotations
 
-__all__ = [
-    "CATEGORIES", "CATEGORY_CODES", "JudgeBatch", "JudgeItem", "JudgeOutcome", "JudgedSpan", "LLM_CODES",
-    "findings_for", "load_prompt", "request_estimate", "run_judge",
-]
+import importlib
+from typing import Any
+
+#: Each name this package exports -> the module that defines it. Imported on first use (PEP 562): the
+#: code registry reads ``prompt`` on every run, while the rest (the client, the cache, the run) is only
+#: needed when a judge is configured.
+_EXPORTS = {
+    "findings_for": "findings",
+    "JudgedSpan": "parse",
+    "CATEGORIES": "prompt",
+    "CATEGORY_CODES": "prompt",
+    "LLM_CODES": "prompt",
+    "load_prompt": "prompt",
+    "JudgeBatch": "run",
+    "JudgeItem": "run",
+    "JudgeOutcome": "run",
+    "request_estimate": "run",
+    "run_judge": "run",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
