@@ -73,10 +73,11 @@ def stem(word: str) -> str | None:
 
 def english_stems(text: str) -> frozenset[str]:
     """All content-word stems, Latin tokens (lower-cased) and numbers of an English text."""
-    out = {s for s in (stem(w) for w in _WORD.findall(text)) if s}
+    out = set(map(stem, _WORD.findall(text)))
+    out.discard(None)
     out.update(t.lower() for t in _LATIN_TOKEN.findall(text))
     out.update(n.replace(",", "") for n in _NUMBER.findall(text))
-    return frozenset(out)
+    return frozenset(out)  # type: ignore[arg-type]  # None was discarded
 
 
 def english_content(text: str) -> frozenset[str]:
@@ -85,10 +86,11 @@ def english_content(text: str) -> frozenset[str]:
 
     Unlike :func:`english_stems` it leaves out plain lower-cased words, which no Chinese word can match.
     """
-    out = {s for s in (stem(w) for w in _WORD.findall(text)) if s}
+    out = set(map(stem, _WORD.findall(text)))
+    out.discard(None)
     out.update(t.lower() for t in _LATIN_TOKEN.findall(text) if _NAME_LIKE.search(t[1:]))
     out.update(n.replace(",", "") for n in _NUMBER.findall(text))
-    return frozenset(out)
+    return frozenset(out)  # type: ignore[arg-type]  # None was discarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,7 @@ class Lexicon:
         The segmentation behind :meth:`tokens`, with offsets and with stop words kept; characters
         with no entry belong to no span.
         """
-        return _longest_match(run, self._words, self.longest)
+        return list(_longest_match(run, self._words, self.longest))
 
     def located_tokens(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, frozenset[str], bool]]:
         """``(start, end, keys, latin)`` of each token of :meth:`tokens` in ``text[start:end]``, in text order,
@@ -202,20 +204,24 @@ class Lexicon:
 @text_cache(maxsize=8192)
 def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     out: list[Token] = []
+    glosses, words, longest = lexicon.glosses, lexicon._words, lexicon.longest
     pos = 0
     for run in CJK_RUN.finditer(text):
-        out.extend(_latin_tokens(text[pos : run.start()]))
+        start = run.start()
+        if start > pos:
+            out.extend(_latin_tokens(text[pos:start]))
         chars = run.group()
-        for start, end in lexicon.word_spans(chars):
-            word = chars[start:end]
+        for a, b in _longest_match(chars, words, longest):
+            word = chars[a:b]
             if word not in ZH_STOP_WORDS:
-                out.append(Token(word, lexicon.glosses[word], latin=False))
+                out.append(Token(word, glosses[word], latin=False))
         pos = run.end()
-    out.extend(_latin_tokens(text[pos:]))
+    if pos < len(text):
+        out.extend(_latin_tokens(text[pos:]))
     return tuple(out)
 
 
-def _longest_match(run: str, glosses: Mapping[str, object], longest: dict[str, int]) -> list[tuple[int, int]]:
+def _longest_match(run: str, glosses: Mapping[str, object], longest: dict[str, int]) -> tuple[tuple[int, int], ...]:
     """Greedy forward longest match against the dictionary (words of up to 4 characters).
 
     Only words with glosses matter for coverage, so the dictionary itself is the segmenter; characters
@@ -223,20 +229,31 @@ def _longest_match(run: str, glosses: Mapping[str, object], longest: dict[str, i
     fraction of the cost.
     """
     spans = []
+    bound = longest.get
     i, n = 0, len(run)
     while i < n:
-        size = min(longest.get(run[i], 0), n - i)
-        while size > 0 and run[i : i + size] not in glosses:
-            size -= 1
+        size = bound(run[i], 0)
         if size:
-            spans.append((i, i + size))
-            i += size
-        else:
-            i += 1
-    return spans
+            if size > n - i:
+                size = n - i
+            while size and run[i : i + size] not in glosses:
+                size -= 1
+            if size:
+                spans.append((i, i + size))
+                i += size
+                continue
+        i += 1
+    return tuple(spans)
+
+
+#: A chunk without an ASCII letter or a digit has no Latin token and no number (most chunks between
+#: Chinese runs are punctuation): one search instead of two.
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z\d]")
 
 
 def _latin_tokens(chunk: str) -> list[Token]:
+    if not _LATIN_OR_DIGIT.search(chunk):
+        return []
     toks = [Token(t, frozenset({t.lower()}), latin=True) for t in _LATIN_TOKEN.findall(chunk)]
     toks += [Token(n, frozenset({n.replace(",", "")}), latin=True) for n in _NUMBER.findall(chunk)]
     return toks

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from evalkit import __version__
 from evalkit.config import Config
 from evalkit.records import CorpusScore, Entry, EntryResult, Finding, IssueResult, Pair, RunResult, Severity
+from evalkit.text.indented_json import dumps_indented
 from evalkit.text.safe import json_text
 
 SCHEMA = "evalkit.report/1"
@@ -51,7 +52,7 @@ def dumps_report(report: dict[str, Any]) -> str:
     """Serialise deterministically: UTF-8 text (no \\u escapes for Chinese), two-space indent; the control
     characters :mod:`json` leaves raw (DEL, C1, lone surrogates, ...) as ``\\u`` escapes
     (:func:`~evalkit.text.safe.json_text`), so the file holds no raw control character."""
-    return json_text(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
+    return json_text(dumps_indented(report)) + "\n"
 
 
 def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
@@ -101,7 +102,7 @@ def _iter_issue_json(result: IssueResult) -> Iterator[str]:
 
 def _dumps_nested(value: Any, depth: int) -> str:
     """``value`` as it appears nested ``depth`` spaces deep in an indent=2 dump (JSON strings hold no raw newline)."""
-    return json_text(json.dumps(value, ensure_ascii=False, indent=2)).replace("\n", "\n" + " " * depth)
+    return json_text(dumps_indented(value, depth))
 
 
 def entry_status(findings: tuple[Finding, ...] | list[Finding]) -> str:
