@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Iterable
 
-from evalkit.align.lexicon import Token, english_content, english_stems, load_lexicon
+from evalkit.align.lexicon import Token, english_stems_and_content, load_lexicon
 from evalkit.align.segment import Span, split_chinese, split_english
 from evalkit.records import Pair
 from evalkit.memo import text_cache
@@ -60,8 +60,9 @@ def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignme
     lex = load_lexicon()
     en_spans = _grouped(split_english(english))
     zh_spans = _grouped(split_chinese(chinese))
-    en_stems = [english_stems(english[a:b]) for a, b in en_spans]
-    en_content = [english_content(english[a:b]) for a, b in en_spans]
+    en_keys = [english_stems_and_content(english[a:b]) for a, b in en_spans]
+    en_stems = [stems for stems, _ in en_keys]
+    en_content = [content for _, content in en_keys]
     zh_tokens = [lex.tokens(chinese[a:b]) for a, b in zh_spans]
     zh_keys = [frozenset().union(*(t.keys for t in toks)) if toks else frozenset() for toks in zh_tokens]
     # Bit masks make every bead's similarity a few integer operations: bit i of a Chinese token's mask

@@ -31,6 +31,7 @@ __all__ = [
     "Lexicon",
     "Token",
     "english_content",
+    "english_stems_and_content",
     "english_stems",
     "load_lexicon",
     "stem",
@@ -91,6 +92,19 @@ def english_content(text: str) -> frozenset[str]:
     out.update(t.lower() for t in _LATIN_TOKEN.findall(text) if _NAME_LIKE.search(t[1:]))
     out.update(n.replace(",", "") for n in _NUMBER.findall(text))
     return frozenset(out)  # type: ignore[arg-type]  # None was discarded
+
+
+def english_stems_and_content(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``(english_stems(text), english_content(text))``, reading the text once for both."""
+    words = set(map(stem, _WORD.findall(text)))
+    words.discard(None)
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    latin = _LATIN_TOKEN.findall(text)
+    stems = words | numbers
+    stems.update(t.lower() for t in latin)
+    words.update(t.lower() for t in latin if _NAME_LIKE.search(t[1:]))
+    words |= numbers
+    return frozenset(stems), frozenset(words)  # type: ignore[arg-type]  # None was discarded
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +170,9 @@ class Lexicon:
                 if len(word) <= 4 and len(word) > longest.get(word[0], 0):
                     longest[word[0]] = len(word)
         self.longest = longest
+        # word -> its Token (None for a stop word): a word always makes the same token, and building
+        # one (gloss lookup, frozen dataclass) cost more than segmenting the text.
+        self._word_tokens: dict[str, Token | None] = {}
         if vocabulary is not None:
             self.__dict__["vocabulary"] = vocabulary  # the cached_property's slot
 
@@ -204,7 +221,8 @@ class Lexicon:
 @text_cache(maxsize=8192)
 def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
     out: list[Token] = []
-    glosses, words, longest = lexicon.glosses, lexicon._words, lexicon.longest
+    words, longest = lexicon._words, lexicon.longest
+    known = lexicon._word_tokens
     pos = 0
     for run in CJK_RUN.finditer(text):
         start = run.start()
@@ -213,8 +231,12 @@ def _tokens_cached(lexicon: Lexicon, text: str) -> tuple[Token, ...]:
         chars = run.group()
         for a, b in _longest_match(chars, words, longest):
             word = chars[a:b]
-            if word not in ZH_STOP_WORDS:
-                out.append(Token(word, glosses[word], latin=False))
+            try:
+                token = known[word]
+            except KeyError:
+                token = known[word] = None if word in ZH_STOP_WORDS else Token(word, lexicon.glosses[word], latin=False)
+            if token is not None:
+                out.append(token)
         pos = run.end()
     if pos < len(text):
         out.extend(_latin_tokens(text[pos:]))

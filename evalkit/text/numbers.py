@@ -363,6 +363,12 @@ _EN_WORDS = re.compile(
     re.IGNORECASE,
 )
 _EN_SPLIT = re.compile(r"[A-Za-z]+")
+_NUMBER_WORDS = frozenset({*_EN_UNITS, *_EN_MULT, *_EN_SCALE})
+_NUMBER_WORD_STARTS = tuple(sorted(_NUMBER_WORDS))
+_LOWER_WORD = re.compile(r"[a-z]+")
+#: The only non-ASCII characters that match an ASCII letter of a number word under ``re.IGNORECASE``
+#: (``İ``, ``ı`` ~ i, ``ſ`` ~ s): a text holding one skips the shortcut of :func:`_english_words`.
+_CASE_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f]")
 _NOT_NUMBER_WORDS = frozenset(("and", "percent", "per", "cent"))
 
 _ZH_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -393,7 +399,21 @@ def word_numbers(text: str) -> tuple[Number, ...]:
 
 def _english_words(text: str) -> list[Number]:
     """English number words as ``words`` numbers: ``three``, ``twenty-five``, ``two million``."""
-    out = []
+    # The scan is the costliest regex of a run (a case-blind alternation tried at every position),
+    # and most texts (all Chinese ones, many English ones) hold no number word at all.
+    # A match starts with a whole number word (a word of its own, or one run into "percent"), so a text
+    # whose lower-cased words include none needs no scan. Exact except for the few non-ASCII letters
+    # that re.IGNORECASE folds onto ASCII ones; a text with one is scanned.
+    if not _CASE_FOLDS_TO_ASCII.search(text):
+        words = set(_LOWER_WORD.findall(text.lower()))
+        if _NUMBER_WORDS.isdisjoint(words) and not any("per" in w and w.startswith(_NUMBER_WORD_STARTS) for w in words):
+            return []
+    return _scan_english_words(text)
+
+
+def _scan_english_words(text: str) -> list[Number]:
+    """What :func:`_english_words` finds, by the full scan."""
+    out: list[Number] = []
     for m in _EN_WORDS.finditer(text):
         words = [w.lower() for w in _EN_SPLIT.findall(m.group())]
         if len(words) == 1 and words[0] in _EN_SCALE and _DIGIT_BEFORE.search(text, 0, m.start()):

@@ -327,3 +327,24 @@ def test_a_chinese_decimal_keeps_its_precision():
 def test_words_with_成_or_点_are_not_shares_or_decimals(text):
     assert all(n.percent is False and n.ulp >= 1 for n in word_numbers(text))
     assert not any("成" in n.text or "点" in n.text for n in word_numbers(text))
+
+
+# --- the shortcut in front of the English number-word scan --------------------------------------------
+
+_PIECES = ["one", "Two", "TWENTY", "five", "percent", "per", "cent", "million", "done", "often", "May", "ſix", "İ", "ı",
+           "K", "3", "-", " ", "  ", "fold", "x", "和", "百分之", "onepercent", "ninety-nine", "first", "Ninth", "é"]
+
+
+def test_the_shortcut_never_drops_what_the_full_scan_finds():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from evalkit.text.numbers import _english_words, _scan_english_words
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+    def agree(text):
+        assert _english_words(text) == _scan_english_words(text)
+
+    agree()
+    assert [n.value for n in _english_words("Twenty-five percent of one")] == [25, 1]
