@@ -132,19 +132,28 @@ def _hit_counts(masks: list[list[int]], other: int) -> list[list[list[int]]]:
     """``hits[k][a][w-1]``: items of sentence ``k`` rendered by the other side's sentences ``a..a+w-1``.
 
     Beads span at most two sentences a side, so these counts, added up, give every bead's coverage
-    without touching a token again inside the dynamic programme.
+    without touching a token again inside the dynamic programme. Each distinct mask is read once, bit by
+    bit: items rendered by sentence ``a`` or ``a+1`` are those of ``a`` plus those of ``a+1`` minus those
+    of both.
     """
-    ranges = [((1 << a), (3 << a) if a + 1 < other else 0) for a in range(other)]
     hits = []
     for sentence in masks:
         counts: dict[int, int] = {}
         for mask in sentence:
             if mask:
                 counts[mask] = counts.get(mask, 0) + 1
-        row = []
-        for one, two in ranges:
-            row.append([sum(c for mk, c in counts.items() if mk & one), sum(c for mk, c in counts.items() if mk & two)])
-        hits.append(row)
+        one = [0] * (other + 1)  # items rendered by sentence a
+        both = [0] * (other + 1)  # items rendered by sentences a and a+1
+        for mask, count in counts.items():
+            rest = mask
+            while rest:
+                low = rest & -rest
+                a = low.bit_length() - 1
+                one[a] += count
+                if rest & (low << 1):
+                    both[a] += count
+                rest ^= low
+        hits.append([[one[a], one[a] + one[a + 1] - both[a] if a + 1 < other else 0] for a in range(other)])
     return hits
 
 
@@ -167,15 +176,23 @@ def _dp(
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     beads = [(di, dj, BEAD_PENALTY[(di, dj)]) for di, dj in BEAD_PENALTY]
+    # The length term depends only on the two lengths, which repeat across cells: computed once each,
+    # with the same arithmetic, so every total is bit-for-bit what it was.
+    length_terms: dict[tuple[int, int], float] = {}
+    log = math.log
     for i in range(n + 1):
+        best_i = best[i]
         for j in range(m + 1):
-            here = best[i][j]
+            here = best_i[j]
             if here == NEG:
                 continue
-            for ni, nj in ((i + 1, j), (i, j + 1)):  # 1-0 and 0-1: a sentence left unpaired
-                if ni <= n and nj <= m and here - SKIP_COST > best[ni][nj]:
-                    best[ni][nj] = here - SKIP_COST
-                    back[ni][nj] = (i, j, 0.0)
+            skipped = here - SKIP_COST
+            if i < n and skipped > best[i + 1][j]:  # 1-0 and 0-1: a sentence left unpaired
+                best[i + 1][j] = skipped
+                back[i + 1][j] = (i, j, 0.0)
+            if j < m and skipped > best_i[j + 1]:
+                best_i[j + 1] = skipped
+                back[i][j + 1] = (i, j, 0.0)
             for di, dj, penalty in beads:
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
@@ -185,9 +202,12 @@ def _dp(
                 zh_hit = zh_hits[j][i][di - 1] + (zh_hits[j + 1][i][di - 1] if dj == 2 else 0)
                 en_hit = en_hits[i][j][dj - 1] + (en_hits[i + 1][j][dj - 1] if di == 2 else 0)
                 sim = ((zh_hit / zh_total if zh_total else 1.0) + (en_hit / en_total if en_total else 1.0)) / 2
-                lz, le = zh_len[nj] - zh_len[j], en_len[ni] - en_len[i]
-                length_cost = abs(math.log((lz + 10) / (LENGTH_RATIO * le + 10)))
-                total = here + SIMILARITY_WEIGHT * sim - LENGTH_WEIGHT * length_cost - penalty
+                lengths = (zh_len[nj] - zh_len[j], en_len[ni] - en_len[i])
+                length_term = length_terms.get(lengths)
+                if length_term is None:
+                    lz, le = lengths
+                    length_term = length_terms[lengths] = LENGTH_WEIGHT * abs(log((lz + 10) / (LENGTH_RATIO * le + 10)))
+                total = here + SIMILARITY_WEIGHT * sim - length_term - penalty
                 if total > best[ni][nj]:
                     best[ni][nj] = total
                     back[ni][nj] = (i, j, sim)

@@ -174,7 +174,7 @@ def test_load_lexicon_is_loaded_once():
 def test_the_gloss_table_decodes_a_headword_once_and_reads_like_a_dict():
     from evalkit.align.lexicon import GlossTable
 
-    table = GlossTable({"网络": "networ web", "学习": "learni"})
+    table = GlossTable.encode({"网络": frozenset({"networ", "web"}), "学习": frozenset({"learni"})})
     assert "网络" in table and "模型" not in table and len(table) == 2 and set(table) == {"网络", "学习"}
     assert table["网络"] == frozenset({"networ", "web"}) and table["网络"] is table["网络"]
     lexicon = Lexicon(table)
