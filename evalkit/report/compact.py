@@ -35,6 +35,7 @@ from typing import Any, Iterable, Iterator
 from evalkit.config import Config
 from evalkit.errors import InputError
 from evalkit.records import RunResult
+# The canonical report's own builders of an issue and an entry, not copies: the two forms cannot drift.
 from evalkit.report.canonical import _ENTRIES_MARK, SCHEMA, _entry, _issue, build_report
 from evalkit.text.safe import json_text
 
