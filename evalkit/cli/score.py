@@ -83,6 +83,15 @@ def score(
             " issue and index.html.",
         ),
     ] = None,
+    compact: Annotated[
+        bool,
+        typer.Option(
+            "--compact",
+            help="With --format json: a compact report (schema evalkit.report/1+compact), no indentation and"
+            " sentence pairs as spans into the abstracts without their texts; about half the size, read by"
+            " every evalkit command as the canonical report.",
+        ),
+    ] = False,
     disable: Annotated[
         Optional[list[str]], typer.Option("--disable", metavar="NAME", help="Switch off a check, code or category (repeatable).")
     ] = None,
@@ -320,7 +329,7 @@ def score(
         ).check()
         if triples is None and not paths:
             raise ConfigError("missing digest paths (or --triples FILE); see evalkit score --help")
-        writer = FORMATS.get(format.value)()
+        writer = FORMATS.get(format.value)(compact=compact)
         writer.check_output(output, paths or [])
         config = config_from_flags(flags)
         if triples is not None:

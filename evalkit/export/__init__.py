@@ -1,4 +1,4 @@
-"""Export a canonical JSON report as tables: Parquet files and a Hugging Face dataset.
+"""Export a JSON report (canonical or compact) as tables: Parquet files and a Hugging Face dataset.
 
 Three tables come out of a report: ``entries`` (one row per entry: ids, channel, layout, date, titles,
 line, status, finding counts by severity, scores), ``pairs`` (one row per aligned sentence pair: texts,
@@ -156,7 +156,8 @@ def export_report(report_path: str, out_dir: str) -> dict[str, int]:
     """Write ``entries.parquet``, ``pairs.parquet``, ``findings.parquet`` and a ``dataset/``
     (``DatasetDict.save_to_disk``), all with the schemas of :func:`table_schemas`.
 
-    Returns the row count of each table. A file that is not an evalkit report raises :class:`InputError`.
+    Returns the row count of each table. A compact report (``evalkit.report/1+compact``) gives the same
+    tables as the canonical one. A file that is not an evalkit report raises :class:`InputError`.
     """
     try:
         report = json_loads(Path(report_path).read_text(encoding="utf-8"))
@@ -164,6 +165,10 @@ def export_report(report_path: str, out_dir: str) -> dict[str, int]:
         raise InputError(report_path, f"cannot read the report: {exc}") from None
     except json.JSONDecodeError as exc:
         raise InputError(report_path, f"not JSON: {exc.msg}", line=exc.lineno) from None
+    from evalkit.report.compact import expand_report
+
+    # A compact report's pairs name their sentences by span; the pairs table wants the texts back.
+    report = expand_report(report, report_path)
     if not isinstance(report, dict) or report.get("schema") != SCHEMA:
         raise InputError(report_path, f"not an evalkit report (expected schema {SCHEMA!r})")
     rows = report_tables(report)

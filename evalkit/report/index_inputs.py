@@ -2,7 +2,8 @@
 
 Three kinds of input give issues to the index:
 
-* a score report (``evalkit.report/1``, ``evalkit score --format json``): every figure, and a page per issue;
+* a score report (``evalkit.report/1``, ``evalkit score --format json``; or its ``--compact`` form,
+  ``evalkit.report/1+compact``, read as the same report): every figure, and a page per issue;
 * a gate report (``evalkit.gate/1``, ``evalkit gate --output FILE``): per issue its entries and failing
   entries (its reasons name only the failing codes, so it gives no finding counts);
 * a gate history (SQLite, ``evalkit gate --record``, ``reports/history.sqlite``): per issue its entries,

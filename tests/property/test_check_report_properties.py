@@ -2,7 +2,8 @@
 
 Every registered check runs on every entry with exceptions propagating (the pipeline would turn a crash
 into an "internal error in check" input error); findings must point at lines of the file and at spans
-of the fields they name. The report built from the same input twice, or in chunks, is the same bytes.
+of the fields they name. The report built from the same input twice, or in chunks, is the same bytes;
+its compact form streams the same bytes as its one-shot dump and expands to exactly the canonical report.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from evalkit.parse import SourceText, decode, parse_digest
 from evalkit.pipeline import active_checks, check_issue
 from evalkit.records import RunResult
 from evalkit.report.canonical import build_report, dumps_report, iter_report_json
+from evalkit.report.compact import COMPACT_SCHEMA, dumps_compact, expand_report, iter_compact_json
 from tests.property.budget import examples
 from tests.property.invariants import all_checks, assert_parse_invariants, parse_bytes, run_checks
 from tests.property.strategies import digest_text, skeleton
@@ -42,11 +44,15 @@ def test_no_check_crashes_on_intact_skeletons_with_hostile_fields(text):
     run_checks(result.issue, CHECKS)
 
 
-def _report(text: str) -> str:
+def _run(text: str) -> RunResult:
     parsed = parse_digest(decode("digests/hostile.md", text.encode("utf-8")))
     issue, crashes = check_issue(parsed.issue, active_checks(CONFIG), CONFIG)
     assert crashes == [], crashes
-    run = RunResult(issues=(issue,), errors=parsed.problems)
+    return RunResult(issues=(issue,), errors=parsed.problems)
+
+
+def _report(text: str) -> tuple[str, str]:
+    run = _run(text)
     return dumps_report(build_report(run, CONFIG)), "".join(iter_report_json(run, CONFIG))
 
 
@@ -67,3 +73,21 @@ def test_report_is_deterministic_and_streams_the_same_bytes(text):
     data = json.loads(first)
     assert data["schema"] == "evalkit.report/1"
     json.dumps(data, ensure_ascii=False).encode("utf-8")  # every string is encodable (no lone surrogates)
+
+
+@examples(100)
+@given(digest_text())
+def test_compact_report_streams_and_expands_to_the_canonical_bytes(text):
+    from evalkit.errors import EvalkitError
+
+    try:
+        run = _run(text)
+    except EvalkitError:
+        return
+    report = build_report(run, CONFIG)
+    compact = "".join(iter_compact_json(run, CONFIG))
+    assert compact == dumps_compact(report)
+    data = json.loads(compact)
+    assert data["schema"] == COMPACT_SCHEMA
+    # hostile text (controls, U+2028, bidi marks: escaped in the file) still slices back to the very pair texts
+    assert dumps_report(expand_report(data, "hostile.json")) == dumps_report(report)

@@ -19,12 +19,25 @@ class ReportFormat:
     """How one ``--format`` writes a scored run (and, where it can, a ``--triples`` report).
 
     ``position`` orders the formats in ``--help`` and in messages (the default, ``table``, first);
-    ``renders_triples`` says whether :meth:`write_triples` is implemented.
+    ``renders_triples`` says whether :meth:`write_triples` is implemented; ``compacts`` whether the
+    writer takes ``compact=True``.
     """
 
     name: ClassVar[str]
     position: ClassVar[int]
     renders_triples: ClassVar[bool] = True
+    #: Whether the format has a compact form (``--compact``); only the JSON report has one.
+    compacts: ClassVar[bool] = False
+
+    def __init__(self, *, compact: bool = False) -> None:
+        """A writer of this format; ``compact`` asks for its compact form, :class:`~evalkit.errors.ConfigError`
+        where it has none (before any scoring, as :meth:`check_output` does)."""
+        if compact and not self.compacts:
+            from evalkit.errors import ConfigError
+
+            able = ", ".join(f"--format {fmt.name}" for fmt in formats_in_order() if fmt.compacts)
+            raise ConfigError(f"--compact is a form of the JSON report: use it with {able}, not --format {self.name}")
+        self.compact = compact
 
     def check_output(self, output: str | None, paths: Sequence[str]) -> None:
         """Raise :class:`~evalkit.errors.ConfigError` before any scoring when ``output`` could not be written."""

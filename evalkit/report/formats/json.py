@@ -1,4 +1,5 @@
-"""``--format json``: the canonical report (``evalkit.report/1``), every other output's source."""
+"""``--format json``: the canonical report (``evalkit.report/1``), every other output's source; with
+``--compact`` the same data packed (``evalkit.report/1+compact``, :mod:`evalkit.report.compact`)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,33 @@ from evalkit.report.formats import FORMATS, ReportFormat
 
 @FORMATS.register
 class JsonFormat(ReportFormat):
-    """The canonical JSON, streamed issue by issue (:func:`~evalkit.report.canonical.iter_report_json`)."""
+    """The canonical JSON, streamed issue by issue (:func:`~evalkit.report.canonical.iter_report_json`),
+    or its compact form, streamed entry by entry (:func:`~evalkit.report.compact.iter_compact_json`)."""
 
     name = "json"
     position = 1
+    compacts = True
 
     def write(self, run: Any, config: Any, output: str | None) -> None:
-        from evalkit.report import iter_report_json
         from evalkit.report.write import write_text
+
+        if self.compact:
+            from evalkit.report.compact import iter_compact_json
+
+            write_text(output or "-", iter_compact_json(run, config))
+            return
+        from evalkit.report import iter_report_json
 
         write_text(output or "-", iter_report_json(run, config))
 
     def write_triples(self, report: dict[str, Any], output: str | None) -> None:
-        from evalkit.report import dumps_report
         from evalkit.report.write import write_text
+
+        if self.compact:
+            from evalkit.report.compact import dumps_triples_compact
+
+            write_text(output or "-", dumps_triples_compact(report))
+            return
+        from evalkit.report import dumps_report
 
         write_text(output or "-", dumps_report(report))

@@ -1,4 +1,8 @@
-"""Read a canonical JSON report back from disk, refusing anything that is not one with a clear message."""
+"""Read a JSON report back from disk, refusing anything that is not one with a clear message.
+
+A compact report (``evalkit.report/1+compact``) is read as well and comes back in the canonical form
+(:func:`~evalkit.report.compact.expand_report`), so no reader needs to know that form exists.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from typing import Any
 
 from evalkit.errors import InputError
 from evalkit.report.canonical import SCHEMA
+from evalkit.report.compact import COMPACT_SCHEMA, expand_report
 from evalkit.safe_load import json_loads
 
 
 def load_report(path: str) -> dict[str, Any]:
-    """The report in ``path``, checked to have the ``evalkit.report/1`` shape the renderers rely on.
+    """The report in ``path``, checked to have the ``evalkit.report/1`` shape the renderers rely on
+    (a compact report expanded to it first).
 
     Raises :class:`InputError` (naming the file, and the line for broken JSON) for a missing or
     unreadable file, text that is not JSON, JSON that is not an evalkit report, or a report whose
@@ -33,18 +39,24 @@ def load_report(path: str) -> dict[str, Any]:
         report = json_loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"not JSON ({exc.msg}); expected a report written by evalkit score --format json", line=exc.lineno) from None
+    report = expand_report(report, path)
     check_report(report, path)
     return report
 
 
 def is_report(data: Any) -> bool:
-    """Whether ``data`` claims to be a canonical report (its ``schema`` key), without checking further."""
-    return isinstance(data, dict) and data.get("schema") == SCHEMA
+    """Whether ``data`` claims to be a score report, canonical or compact (its ``schema`` key), without
+    checking further."""
+    return isinstance(data, dict) and data.get("schema") in (SCHEMA, COMPACT_SCHEMA)
 
 
 def check_report(report: Any, path: str) -> None:
-    """Raise :class:`InputError` unless ``report`` has the keys and types the HTML and Markdown need."""
-    if not is_report(report):
+    """Raise :class:`InputError` unless ``report`` has the keys and types the HTML and Markdown need.
+
+    The canonical form only: a compact report is refused here until :func:`expand_report` has given
+    its pairs their texts back.
+    """
+    if not (isinstance(report, dict) and report.get("schema") == SCHEMA):
         found = (f"schema {report['schema']!r}" if "schema" in report else "no 'schema' key") if isinstance(report, dict) else f"a JSON {type(report).__name__}"
         raise InputError(path, f"not an evalkit report (expected schema {SCHEMA!r}, found {found})")
     if not isinstance(report.get("issues"), list):
