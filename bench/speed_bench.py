@@ -1,0 +1,161 @@
+"""How fast evalkit is for a pre-commit hook and for an archive rescan: the figures of issue 16.
+
+    python bench/speed_bench.py [--repeat 3] [--corpus ../shared/corpus/raw] [--only NAME ...]
+                                [--baseline-report r.json] [--keep-report r.json]
+
+Rows (each the installed ``evalkit`` in a fresh subprocess, wall time including interpreter start, best
+of ``--repeat``; CPU is user + system of the process and its workers):
+
+- ``gate``: ``evalkit gate`` on a 10-entry digest (the summary table and first 10 entries of the largest
+  corpus issue, written to a temporary directory), ``--no-config --no-references``; warm caches.
+- ``corpus``: the whole corpus, every check, default jobs (one worker per core), JSON to a file.
+- ``corpus-j1``: the same in one process.
+- ``tree``: peak memory of the whole process tree of the default run (PSS summed over the parent and
+  its workers, sampled every 0.1 s from /proc: shared copy-on-write pages are split, not counted twice).
+- ``no-align``: the whole corpus with ``--no-align``, default jobs.
+- ``scaling``: 1x, 2x and 4x the corpus (each copy a directory of links to the same files), default
+  jobs: seconds per 1,000 entries should stay flat.
+- ``identical``: the default run's report equals the ``-j1`` report byte for byte, and, with
+  ``--baseline-report``, the report of another evalkit version (the before/after check: write one
+  with ``--keep-report`` on the old version).
+
+The corpus is third-party data: nothing of it is kept. Rows that need it are skipped when it is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from startup_bench import SOURCE, ten_entry_digest  # noqa: E402
+from tree_memory import _children, _field  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus" / "raw"
+EVALKIT = str(Path(sys.executable).with_name("evalkit"))
+ROWS = ("gate", "corpus", "corpus-j1", "tree", "no-align", "scaling", "identical")
+
+
+def run(argv: list[str]) -> tuple[float, float, int, int]:
+    """(wall s, CPU s of the process and its children, peak RSS MB of the largest, exit status)."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execv(argv[0], argv)
+    _, status, usage = os.wait4(pid, 0)  # the child's own usage (its reaped workers included), not the bench's
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+
+
+def best(argv: list[str], repeat: int) -> tuple[float, float, int, int]:
+    """The fastest of ``repeat`` runs (its CPU and status), and the largest peak RSS of all of them."""
+    runs = [run(argv) for _ in range(repeat)]
+    fastest = min(runs, key=lambda r: r[0])
+    return fastest[0], fastest[1], max(r[2] for r in runs), fastest[3]
+
+
+def tree_peak(argv: list[str]) -> tuple[int, int, int]:
+    """(peak PSS MB, peak RSS MB, exit status) of the process tree of ``argv``."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pss = rss = 0
+    while proc.poll() is None:
+        tree = [proc.pid, *_children(proc.pid)]
+        pss = max(pss, sum(_field(p, "Pss", "smaps_rollup") for p in tree))
+        rss = max(rss, sum(_field(p, "VmRSS", "status") for p in tree))
+        time.sleep(0.1)
+    return pss // 1024, rss // 1024, proc.returncode
+
+
+def copies(corpus: Path, target: Path, count: int) -> list[str]:
+    """``count`` directories under ``target``, each mirroring ``corpus`` with links to its files."""
+    out = []
+    for k in range(count):
+        root = target / f"copy{k}"
+        for path in sorted(corpus.rglob("*.md")):
+            link = root / path.relative_to(corpus)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            if not link.exists():
+                link.symlink_to(path)
+        out.append(str(root))
+    return out
+
+
+def entries_of(corpus: Path) -> int:
+    """Entries in the corpus: footnote definitions ``[^N]:`` opening a line (as the parser counts them)."""
+    import re
+
+    return sum(len(re.findall(r"^\[\^\d+\]", p.read_text(encoding="utf-8"), re.M)) for p in corpus.rglob("*.md"))
+
+
+def sha(path: Path) -> str:
+    """The first 16 hex digits of a file's sha256."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--only", action="append", choices=ROWS)
+    ap.add_argument("--baseline-report", type=Path, help="a corpus report of another version to compare bytes with")
+    ap.add_argument("--keep-report", type=Path, help="copy the default run's corpus report here")
+    args = ap.parse_args()
+    only = set(args.only or ROWS)
+    corpus = args.corpus.resolve()
+    if not (corpus / SOURCE).is_file():
+        sys.exit(f"skipped: the corpus is not at {corpus}")
+    print(f"machine: {os.cpu_count()} cores; evalkit {EVALKIT}; best of {args.repeat}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        if "gate" in only:
+            digest = ten_entry_digest(corpus / SOURCE, tmp_path / "d10.md")
+            argv = [EVALKIT, "gate", str(digest), "--no-config", "--no-references", "-q"]
+            run(argv)  # fills the derived-table caches if they are cold
+            wall, cpu, rss, status = best(argv, max(args.repeat, 5))
+            print(f"gate, 10-entry digest: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 0.4 s, <= 120 MB)")
+        score = [EVALKIT, "score", str(corpus), "--no-config", "--format", "json"]
+        default_report, j1_report = tmp_path / "default.json", tmp_path / "j1.json"
+        if only & {"corpus", "identical"}:
+            wall, cpu, rss, status = best([*score, "--output", str(default_report)], args.repeat)
+            print(f"corpus, default jobs: {wall:.2f} s wall, {cpu:.2f} s CPU, largest process {rss} MB, exit {status} (target <= 12 s)")
+            if args.keep_report:
+                args.keep_report.write_bytes(default_report.read_bytes())
+        if only & {"corpus-j1", "identical"}:
+            wall, cpu, rss, status = best([*score, "-j1", "--output", str(j1_report)], args.repeat)
+            print(f"corpus, -j1: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 25 s)")
+        if "tree" in only:
+            pss, rss, status = tree_peak([*score, "--output", os.devnull])
+            print(f"corpus, default jobs, whole process tree: peak PSS {pss} MB, peak RSS {rss} MB, exit {status} (target <= 600 MB)")
+        if "no-align" in only:
+            wall, cpu, rss, status = best([*score, "--no-align", "--output", str(tmp_path / "na.json")], args.repeat)
+            print(f"corpus, --no-align: {wall:.2f} s wall, {cpu:.2f} s CPU, exit {status} (target <= 2 s)")
+        if "scaling" in only:
+            entries = entries_of(corpus)
+            for factor in (1, 2, 4):
+                dirs = copies(corpus, tmp_path / "scaled", factor)
+                argv = [EVALKIT, "score", *dirs, "--no-config", "--format", "json", "--output", str(tmp_path / "s.json")]
+                wall, cpu, rss, status = best(argv, 1 if factor > 1 else args.repeat)
+                per = wall / (entries * factor) * 1000
+                print(f"scaling {factor}x ({entries * factor} entries): {wall:.2f} s wall, {cpu:.2f} s CPU, {per:.3f} s per 1,000 entries, exit {status}")
+        if "identical" in only:
+            same = filecmp.cmp(default_report, j1_report, shallow=False)
+            print(f"identical: default jobs vs -j1 report: {'byte-identical' if same else 'DIFFERENT'} ({sha(default_report)}, {default_report.stat().st_size} bytes)")
+            if args.baseline_report:
+                same = filecmp.cmp(default_report, args.baseline_report, shallow=False)
+                print(f"identical: vs {args.baseline_report}: {'byte-identical' if same else 'DIFFERENT'} ({sha(args.baseline_report)})")
+
+
+if __name__ == "__main__":
+    main()
