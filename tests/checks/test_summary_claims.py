@@ -133,3 +133,22 @@ def test_a_cut_word_that_may_begin_a_support_word_is_given_the_benefit_of_the_do
     assert findings_for(summary_zh, abstract_en=english) == []
     # The same cut in a word that begins no comparison leaves the claim unsupported.
     assert claimed(findings_for(summary_zh, abstract_en=cut_english("In listening tests, the model was rat"))) == ["优于"]
+
+
+def test_the_fast_support_search_answers_as_the_case_blind_pattern():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from evalkit.checks.summary_claims import SupportSearch, claim_classes
+
+    searches = [(c.support_pattern(), SupportSearch(c)) for c in claim_classes()]
+    phrases = sorted({w for c in claim_classes() for w in c.support})[:60]
+    pieces = st.sampled_from([*phrases, *(p.upper() for p in phrases[:20]), "x", " ", "-", "ſ", "K", "İ", "ı", "É", "é", "Σ", "结果", "。"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=8).map("".join))
+    def agree(text):
+        for original, fast in searches:
+            assert fast.found(text, text.lower()) == (original.search(text) is not None), (text, original.pattern[:80])
+
+    agree()
