@@ -28,6 +28,7 @@ from evalkit.align.segment import Span, split_chinese
 from evalkit.memo import text_cache
 from evalkit.records import Entry
 from evalkit.text.chars import CJK
+from evalkit.text.phrases import PhraseSearch
 from evalkit.text.tables import package_table
 
 __all__ = ["CLAUSE_CHARS", "ClaimCue", "TailReading", "claim_cues", "new_numbers", "read_entry_tail", "read_tail"]
@@ -91,15 +92,16 @@ class ClaimCue:
 
     word: str
     support: tuple[str, ...]  # lower-case stem prefixes ("outperform", "significan")
-    pattern: re.Pattern[str]  # any of ``support`` at the start of an English word
+    search: PhraseSearch  # any of ``support`` at the start of an English word
     hedge: bool = False  # a modal of prediction (可能, 往往): a claim when added, never a rendering
 
-    def said_by(self, fragment: str, cut: str | None) -> bool:
+    def said_by(self, fragment: str, cut: str | None, lowered: str | None = None) -> bool:
         """Whether the English fragment says it: one of its words begins with a support word, or the
-        fragment's cut last word ("outperfor", "effectiv") begins one."""
+        fragment's cut last word ("outperfor", "effectiv") begins one. ``lowered``, if given, is
+        ``fragment.lower()``."""
         if cut is not None and any(cue.startswith(cut) or cut.startswith(cue) for cue in self.support):
             return True
-        return self.pattern.search(fragment) is not None
+        return self.search.found(fragment, lowered)
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +114,7 @@ def claim_cues() -> tuple[ClaimCue, ...]:
         ClaimCue(
             word.lstrip("~"),
             support,
-            re.compile(r"\b(?:" + "|".join(map(re.escape, support)) + ")", re.IGNORECASE),
+            PhraseSearch(support, "word"),
             hedge=word.startswith("~"),
         )
         for word, support in rows.items()
@@ -157,7 +159,8 @@ def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading |
     companions = _Words(english[bead[0] : fragment[0]]) if bead and bead[0] < fragment[0] else None
     cut = _cut_word(text)
     tokens = load_lexicon().located_tokens(chinese, start, end)
-    said_cues = [cue for cue in claim_cues() if cue.said_by(text, cut)]
+    lowered = text.lower()
+    said_cues = [cue for cue in claim_cues() if cue.said_by(text, cut, lowered)]
     said = {cue.word for cue in said_cues}
     renders_too = {cue.word for cue in said_cues if not cue.hedge}  # a hedge said is no rendering
     rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in renders_too for a, b, keys, latin in tokens]

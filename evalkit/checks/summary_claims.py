@@ -16,6 +16,7 @@ from typing import Iterable
 
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import Entry, Evidence, Finding, Issue, Severity
+from evalkit.text.phrases import PhraseSearch
 from evalkit.text.tables import package_table
 
 #: A measured change, which supports an intensity claim (显著提升) as much as the word "significantly".
@@ -83,48 +84,10 @@ def claim_classes() -> tuple[ClaimClass, ...]:
     return tuple(classes)
 
 
-#: The non-ASCII characters that re.IGNORECASE folds onto ASCII letters (İ, ı ~ i; ſ ~ s; the Kelvin sign ~ k).
-_FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-class SupportSearch:
-    """Whether a text holds one of a claim class's support phrases: :meth:`ClaimClass.support_pattern`'s
-    answer, found about ten times faster.
-
-    The case-blind pattern puts a look-behind in front of every phrase, so the regex engine tries every
-    phrase at every position. Here the ASCII phrases and the uncased (Chinese) ones are searched, case
-    sensitive, in the lower-cased text, each phrase written as its first character, then the look-behind
-    (``(?<![a-z].)``: the character before that first one is no letter), then the rest: every branch
-    opens with a literal, which lets the engine skip positions no phrase can start at. Exact: lower-casing
-    maps exactly the characters the case-blind match treats as ASCII letters onto ASCII letters, except
-    :data:`_FOLDS_ONTO_ASCII`; a text holding one of those is searched with the original pattern, as is
-    every phrase with a cased non-ASCII letter.
-    """
-
-    def __init__(self, claim: ClaimClass) -> None:
-        self.original = claim.support_pattern()
-        simple, cased = [], []
-        for word in claim.support:
-            if word.isascii():
-                low = word.lower()
-                simple.append(re.escape(low[0]) + r"(?<![a-z].)" + re.escape(low[1:]))
-            elif all(ch.lower() == ch == ch.upper() for ch in word):
-                simple.append(re.escape(word))
-            else:
-                cased.append(word)
-        self.simple = re.compile("|".join(simple) or r"(?!)")
-        self.cased = _alternation(cased, ascii_words=False) if cased else None
-
-    def found(self, text: str, lowered: str) -> bool:
-        """Whether ``text`` (whose ``str.lower()`` is ``lowered``) holds a support phrase."""
-        if _FOLDS_ONTO_ASCII.search(text):
-            return self.original.search(text) is not None
-        return self.simple.search(lowered) is not None or (self.cased is not None and self.cased.search(text) is not None)
-
-
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[ClaimClass, re.Pattern[str], SupportSearch], ...]:
-    return tuple((c, c.cue_pattern(), SupportSearch(c)) for c in claim_classes())
+def _patterns() -> tuple[tuple[ClaimClass, re.Pattern[str], PhraseSearch], ...]:
+    # The support phrases are searched by PhraseSearch: support_pattern()'s answers, ten times faster.
+    return tuple((c, c.cue_pattern(), PhraseSearch(c.support, "letter")) for c in claim_classes())
 
 
 @register_check
@@ -177,7 +140,7 @@ def _supporting_chinese(entry: Entry) -> str:
 
 
 def _supported(
-    claim: ClaimClass, support: SupportSearch, entry: Entry, chinese: str, texts: tuple[tuple[str, str], ...]
+    claim: ClaimClass, support: PhraseSearch, entry: Entry, chinese: str, texts: tuple[tuple[str, str], ...]
 ) -> bool:
     """Whether an abstract (``texts``: the English and the supporting Chinese, each with its lower-cased
     form) supports the claim."""

@@ -139,9 +139,10 @@ def test_the_fast_support_search_answers_as_the_case_blind_pattern():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from evalkit.checks.summary_claims import SupportSearch, claim_classes
+    from evalkit.checks.summary_claims import claim_classes
+    from evalkit.text.phrases import PhraseSearch
 
-    searches = [(c.support_pattern(), SupportSearch(c)) for c in claim_classes()]
+    searches = [(c.support_pattern(), PhraseSearch(c.support, "letter")) for c in claim_classes()]
     phrases = sorted({w for c in claim_classes() for w in c.support})[:60]
     pieces = st.sampled_from([*phrases, *(p.upper() for p in phrases[:20]), "x", " ", "-", "ſ", "K", "İ", "ı", "É", "é", "Σ", "结果", "。"])
 
