@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
 
+from evalkit.metrics import fast_ter
 from evalkit.metrics.base import ReferenceMetric, Score, register_metric
 from evalkit.memo import text_cache
 
@@ -144,8 +145,10 @@ class Ter(_SacreBleuMetric):
 
     Lower is better. By default normalised with Asian support, which splits Chinese into characters
     (sacrebleu's ``asian_support`` does that only together with ``normalized``; alone it does nothing,
-    and an unspaced Chinese sentence is a single token). TER's shift search costs a fraction of a second
-    per character-tokenised abstract, so each segment's statistics are cached by text.
+    and an unspaced Chinese sentence is a single token). The statistics come from
+    :mod:`evalkit.metrics.fast_ter`, which gives sacrebleu's numbers exactly (same measure, same
+    signature) without its pure-Python shift search, which costs seconds per character-tokenised
+    abstract; each segment's statistics are also cached by text.
     """
 
     name = "ter"
@@ -174,8 +177,10 @@ class Ter(_SacreBleuMetric):
 @text_cache(maxsize=16384)
 def _ter_statistics(settings: "SacrebleuSettings", translation: str, references: tuple[str, ...]) -> tuple[float, ...]:
     """sacrebleu's TER row ``(edits, reference length)`` of one segment: the statistics do not depend on other segments."""
-    (row,) = _ter(settings)._extract_corpus_statistics([translation], [[r] for r in references])
-    return tuple(row)
+    if not references:  # sacrebleu's own refusal, unchanged
+        (row,) = _ter(settings)._extract_corpus_statistics([translation], [])
+        return tuple(row)
+    return tuple(fast_ter.segment_statistics(_ter(settings), translation, references))
 
 
 @register_metric
@@ -217,6 +222,7 @@ def group_statistics(settings: "SacrebleuSettings", translation: str, reference:
     groups = sentence_groups(translation, reference)
     if not groups:
         return 0.0, 0.0
-    stats = _ter(settings)._extract_corpus_statistics([g[0] for g in groups], [[g[1] for g in groups]])
+    metric = _ter(settings)
+    stats = [fast_ter.segment_statistics(metric, hyp, [ref]) for hyp, ref in groups]
     edits, length = sum_rows(stats)
     return edits, length
