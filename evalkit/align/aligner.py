@@ -175,11 +175,27 @@ def _dp(
     best = [[NEG] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
-    beads = [(di, dj, BEAD_PENALTY[(di, dj)]) for di, dj in BEAD_PENALTY]
     # The length term depends only on the two lengths, which repeat across cells: computed once each,
     # with the same arithmetic, so every total is bit-for-bit what it was.
     length_terms: dict[tuple[int, int], float] = {}
     log = math.log
+
+    def relax(here: float, i: int, j: int, ni: int, nj: int, zh_hit: int, en_hit: int, penalty: float) -> None:
+        zh_total = zh_size[nj] - zh_size[j]
+        en_total = en_size[ni] - en_size[i]
+        sim = ((zh_hit / zh_total if zh_total else 1.0) + (en_hit / en_total if en_total else 1.0)) / 2
+        lengths = (zh_len[nj] - zh_len[j], en_len[ni] - en_len[i])
+        length_term = length_terms.get(lengths)
+        if length_term is None:
+            lz, le = lengths
+            length_term = length_terms[lengths] = LENGTH_WEIGHT * abs(log((lz + 10) / (LENGTH_RATIO * le + 10)))
+        total = here + SIMILARITY_WEIGHT * sim - length_term - penalty
+        if total > best[ni][nj]:
+            best[ni][nj] = total
+            back[ni][nj] = (i, j, sim)
+
+    p12, p21, p22 = BEAD_PENALTY[(1, 2)], BEAD_PENALTY[(2, 1)], BEAD_PENALTY[(2, 2)]
+    p11 = BEAD_PENALTY[(1, 1)]
     for i in range(n + 1):
         best_i = best[i]
         for j in range(m + 1):
@@ -193,24 +209,17 @@ def _dp(
             if j < m and skipped > best_i[j + 1]:
                 best_i[j + 1] = skipped
                 back[i][j + 1] = (i, j, 0.0)
-            for di, dj, penalty in beads:
-                ni, nj = i + di, j + dj
-                if ni > n or nj > m:
-                    continue
-                zh_total = zh_size[nj] - zh_size[j]
-                en_total = en_size[ni] - en_size[i]
-                zh_hit = zh_hits[j][i][di - 1] + (zh_hits[j + 1][i][di - 1] if dj == 2 else 0)
-                en_hit = en_hits[i][j][dj - 1] + (en_hits[i + 1][j][dj - 1] if di == 2 else 0)
-                sim = ((zh_hit / zh_total if zh_total else 1.0) + (en_hit / en_total if en_total else 1.0)) / 2
-                lengths = (zh_len[nj] - zh_len[j], en_len[ni] - en_len[i])
-                length_term = length_terms.get(lengths)
-                if length_term is None:
-                    lz, le = lengths
-                    length_term = length_terms[lengths] = LENGTH_WEIGHT * abs(log((lz + 10) / (LENGTH_RATIO * le + 10)))
-                total = here + SIMILARITY_WEIGHT * sim - length_term - penalty
-                if total > best[ni][nj]:
-                    best[ni][nj] = total
-                    back[ni][nj] = (i, j, sim)
+            if i == n or j == m:
+                continue
+            # The beads in BEAD_PENALTY's order (1-1, 1-2, 2-1, 2-2), as ties keep the first.
+            zh_row, en_row = zh_hits[j][i], en_hits[i][j]
+            relax(here, i, j, i + 1, j + 1, zh_row[0], en_row[0], p11)
+            if j + 1 < m:
+                relax(here, i, j, i + 1, j + 2, zh_row[0] + zh_hits[j + 1][i][0], en_row[1], p12)
+            if i + 1 < n:
+                relax(here, i, j, i + 2, j + 1, zh_row[1], en_row[0] + en_hits[i + 1][j][0], p21)
+                if j + 1 < m:
+                    relax(here, i, j, i + 2, j + 2, zh_row[1] + zh_hits[j + 1][i][1], en_row[1] + en_hits[i + 1][j][1], p22)
     pairs: list[Pair] = []
     i, j = n, m
     while (i, j) != (0, 0):
