@@ -361,5 +361,8 @@ def new_numbers(chinese: str, english: str) -> tuple[str, ...]:
     """Numbers written with digits in ``chinese`` that the English states nowhere, in any notation."""
     from evalkit.text.numbers import DIGITS, NumberIndex, digit_numbers, extract_numbers
 
+    stated = [n for n in digit_numbers(chinese) if n.kind == DIGITS]
+    if not stated:
+        return ()  # most added endings hold no digits: the English need not be read
     known = NumberIndex(extract_numbers(english))
-    return tuple(n.text for n in digit_numbers(chinese) if n.kind == DIGITS and known.find(n, as_translation=True) is None)
+    return tuple(n.text for n in stated if known.find(n, as_translation=True) is None)
