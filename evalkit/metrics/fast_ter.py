@@ -74,17 +74,22 @@ def segment_statistics(metric: Any, hypothesis: str, references: Sequence[str]) 
     """sacrebleu's TER row ``[edits, average reference length]`` of one segment.
 
     ``metric`` is the ``sacrebleu.metrics.TER`` whose options (normalisation, punctuation, Asian
-    support, case) apply: its own tokeniser prepares the texts, as in its ``_extract_corpus_statistics``.
+    support, case) apply: its own tokeniser prepares the texts exactly as its
+    ``_extract_corpus_statistics`` does.
     The row equals that method's for ``[hypothesis]`` and ``[[r] for r in references]``, types
     included (an ``int`` edit count, a ``float`` length). ``references`` must not be empty.
     """
     if not references:
         raise ValueError("TER needs at least one reference")
-    words_hyp = metric._preprocess_segment(hypothesis).split()
+    prepare = metric._preprocess_segment
+    words_hyp = prepare(hypothesis).split()
     best_edits = int(1e16)  # sacrebleu's starting "infinity"; any real count is smaller
     total_length = 0
     for reference in references:
-        edits, length = translation_edit_rate(words_hyp, metric._preprocess_segment(reference).split())
+        # sacrebleu tokenises a reference twice (when it caches the references and again when it
+        # splits them into words), and its tokeniser is not idempotent ("it's." becomes "it's ."
+        # and then "it 's ."), so the same is done here
+        edits, length = translation_edit_rate(words_hyp, prepare(prepare(reference)).split())
         total_length += length
         if edits < best_edits:
             best_edits = edits

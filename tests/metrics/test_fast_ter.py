@@ -143,6 +143,7 @@ TEXTS = [
     ("Transformer 在 2017 年提出；它改变了 NLP。", "它改变了NLP；Transformer在2017年提出。"),
     ("A/B测试表明该方法能提高68%的保留率。", "a/b 测试表明，这种方法可以把保留率提高 68%。"),
     ("数据&lt;标签&gt;对齐\n-后的结果", "对齐后的数据<标签>结果"),
+    ("我们用Shapley's值解释模型。", "我们用 Shapley's, 值来解释模型。"),  # see the test below
 ]
 
 OPTIONS = [
@@ -175,6 +176,17 @@ def test_segment_statistics_equal_sacrebleus_for_chinese_text(options):
     metric = Ter(options)
     assert metric.segment_statistics(hyps, [refs]) == expected
     assert metric.signature() == str(ter.get_signature())  # the same measure, so the same signature
+
+
+def test_references_are_tokenised_twice_as_sacrebleu_does():
+    # sacrebleu tokenises each reference twice and its tokeniser is not idempotent ("newton's." ->
+    # "newton's ." -> "newton 's ."), so even a hypothesis equal to its reference has an edit
+    ter = sacrebleu_ter(SacrebleuSettings())
+    text = "我们用Newton's.方法求解。"
+    (expected,) = ter._extract_corpus_statistics([text], [[text]])
+    assert expected[0] > 0
+    assert fast_ter.segment_statistics(ter, text, [text]) == expected
+    assert Ter().segment_statistics([text], [[text]]) == [expected]
 
 
 def test_several_references_keep_the_fewest_edits_and_the_average_length():
