@@ -133,7 +133,7 @@ def load_system(
         from evalkit.report.canonical import build_report
 
         # The comparison scores BLEU/chrF/TER itself, against ``references``; scoring them in the run as
-        # well would only double the work (sacrebleu's TER on Chinese takes about a second an abstract).
+        # well would only double the work.
         scoring = replace(config, use_references=False)
         run = score(list(paths), scoring, jobs=jobs, progress=progress)
         reports = [build_report(run, scoring)]

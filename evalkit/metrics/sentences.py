@@ -1,8 +1,8 @@
 """Align a Chinese translation's sentences to a Chinese reference's sentences (zh to zh).
 
 Used where reference-based scoring needs sentence-sized segments: pair scores
-(:mod:`evalkit.metrics.pairs`) and TER (:class:`evalkit.metrics.sacrebleu_metrics.Ter`), whose shift
-search costs seconds per character-tokenised abstract but milliseconds per sentence.
+(:mod:`evalkit.metrics.pairs`) and TER over aligned sentence groups
+(:class:`evalkit.metrics.sacrebleu_metrics.TerAligned`), whose shifts stay within a group.
 
 The alignment is monotone and maximises the character-bigram overlap (Dice) of matched groups minus a
 threshold, with groups of up to 3 units on either side (an MT sentence the reference splits in two, or

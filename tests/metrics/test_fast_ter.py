@@ -130,6 +130,30 @@ def test_seeded_random_shapes():
         assert_same([rng.choice("ab") for _ in range(n_hyp)], [rng.choice("ab") for _ in range(n_ref)])
 
 
+def test_every_shift_is_priced_as_sacrebleus_beam_edit_distance():
+    # an internal check, stronger than the results above: the distance fast_ter computes for a
+    # shifted hypothesis (only the rows between the shift's ends, bit-parallel, joined to the
+    # distances to the end) equals sacrebleu's BeamEditDistance of that hypothesis, for every
+    # block and target, including those sacrebleu would not try
+    rng = random.Random(11)
+    for _ in range(16):
+        n_hyp, n_ref = rng.choice([1, 3, 8, 18]), rng.choice([1, 4, 9, 18, 45])
+        hyp = [rng.choice("abc") for _ in range(n_hyp)]
+        ref = [rng.choice("abc") for _ in range(n_ref)]
+        ids = {w: k for k, w in enumerate(dict.fromkeys(ref))}
+        search = fast_ter._ShiftSearch([ids.get(w, len(ids)) for w in hyp], [ids[w] for w in ref], len(ids) + 1)
+        search._forward_from(1)
+        search._backward_from(1)
+        pre = search.forward.last(search.fwd[n_hyp])
+        assert pre == lib_ter.BeamEditDistance(ref)(hyp)[0]
+        for start in range(n_hyp):
+            for length in range(1, min(fast_ter.MAX_SHIFT_SIZE, n_hyp - start) + 1):
+                for target in range(n_hyp + 1):
+                    shifted = lib_ter._perform_shift(hyp, start, length, target)
+                    expected = lib_ter.BeamEditDistance(ref)(shifted)[0]
+                    assert search._candidate_distance(start, length, target, pre) == expected
+
+
 # -- texts, through evalkit's Ter and sacrebleu's tokeniser -------------------------------------
 
 TEXTS = [
@@ -143,6 +167,7 @@ TEXTS = [
     ("Transformer 在 2017 年提出；它改变了 NLP。", "它改变了NLP；Transformer在2017年提出。"),
     ("A/B测试表明该方法能提高68%的保留率。", "a/b 测试表明，这种方法可以把保留率提高 68%。"),
     ("数据&lt;标签&gt;对齐\n-后的结果", "对齐后的数据<标签>结果"),
+    ("我们用Shapley's值解释模型。", "我们用 Shapley's, 值来解释模型。"),  # see the test below
 ]
 
 OPTIONS = [
@@ -175,6 +200,36 @@ def test_segment_statistics_equal_sacrebleus_for_chinese_text(options):
     metric = Ter(options)
     assert metric.segment_statistics(hyps, [refs]) == expected
     assert metric.signature() == str(ter.get_signature())  # the same measure, so the same signature
+
+
+#: Pieces of text the tokeniser treats specially: entities, possessives, digits with points and
+#: dashes, line-end hyphens, CJK and full-width punctuation, kana.
+PIECES = ["a", "B", "3", ".", ",", "-", "'s", " ", "&amp;", "&quot;", "&lt;", "\n-", "\n", "?", "(", ")",
+          "中", "文", "模", "型", "。", "，", "（", "）", "ア", "あ", "・", "GPT", "2"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
+    st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
+    st.sampled_from(OPTIONS),
+)
+def test_random_texts_under_every_option(hyp, ref, options):
+    ter = sacrebleu_ter(options)
+    (expected,) = ter._extract_corpus_statistics([hyp], [[ref]])
+    got = fast_ter.segment_statistics(ter, hyp, [ref])
+    assert got == expected and [type(x) for x in got] == [type(x) for x in expected]
+
+
+def test_references_are_tokenised_twice_as_sacrebleu_does():
+    # sacrebleu tokenises each reference twice and its tokeniser is not idempotent ("newton's." ->
+    # "newton's ." -> "newton 's ."), so even a hypothesis equal to its reference has an edit
+    ter = sacrebleu_ter(SacrebleuSettings())
+    text = "我们用Newton's.方法求解。"
+    (expected,) = ter._extract_corpus_statistics([text], [[text]])
+    assert expected[0] > 0
+    assert fast_ter.segment_statistics(ter, text, [text]) == expected
+    assert Ter().segment_statistics([text], [[text]]) == [expected]
 
 
 def test_several_references_keep_the_fewest_edits_and_the_average_length():
