@@ -1,7 +1,7 @@
 """How fast evalkit is for a pre-commit hook and for an archive rescan: the figures of issue 16.
 
     python bench/speed_bench.py [--repeat 3] [--corpus ../shared/corpus/raw] [--only NAME ...]
-                                [--baseline-report r.json] [--keep-report r.json]
+                                [--baseline-report r.json] [--keep-report r.json] [--out bench/SPEED.md]
 
 Rows (each the installed ``evalkit`` in a fresh subprocess, wall time including interpreter start, best
 of ``--repeat``; CPU is user + system of the process and its workers):
@@ -19,7 +19,8 @@ of ``--repeat``; CPU is user + system of the process and its workers):
   ``--baseline-report``, the report of another evalkit version (the before/after check: write one
   with ``--keep-report`` on the old version).
 
-The corpus is third-party data: nothing of it is kept. Rows that need it are skipped when it is absent.
+``--out`` also writes the lines to a Markdown file (the command and the machine on top). The corpus is
+third-party data: nothing of it is kept. Rows that need it are skipped when it is absent.
 """
 
 from __future__ import annotations
@@ -111,12 +112,23 @@ def main() -> None:
     ap.add_argument("--only", action="append", choices=ROWS)
     ap.add_argument("--baseline-report", type=Path, help="a corpus report of another version to compare bytes with")
     ap.add_argument("--keep-report", type=Path, help="copy the default run's corpus report here")
+    ap.add_argument("--out", type=Path, help="also write the results to this Markdown file")
     args = ap.parse_args()
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        """Print a result line and keep it for --out."""
+        lines.append(line)
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
     only = set(args.only or ROWS)
     corpus = args.corpus.resolve()
     if not (corpus / SOURCE).is_file():
         sys.exit(f"skipped: the corpus is not at {corpus}")
-    print(f"machine: {os.cpu_count()} cores; evalkit {EVALKIT}; best of {args.repeat}")
+    import platform
+
+    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; best of {args.repeat}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         if "gate" in only:
@@ -124,23 +136,23 @@ def main() -> None:
             argv = [EVALKIT, "gate", str(digest), "--no-config", "--no-references", "-q"]
             run(argv)  # fills the derived-table caches if they are cold
             wall, cpu, rss, status = best(argv, max(args.repeat, 5))
-            print(f"gate, 10-entry digest: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 0.4 s, <= 120 MB)")
+            say(f"gate, 10-entry digest: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 0.4 s, <= 120 MB)")
         score = [EVALKIT, "score", str(corpus), "--no-config", "--format", "json"]
         default_report, j1_report = tmp_path / "default.json", tmp_path / "j1.json"
         if only & {"corpus", "identical"}:
             wall, cpu, rss, status = best([*score, "--output", str(default_report)], args.repeat)
-            print(f"corpus, default jobs: {wall:.2f} s wall, {cpu:.2f} s CPU, largest process {rss} MB, exit {status} (target <= 12 s)")
+            say(f"corpus, default jobs: {wall:.2f} s wall, {cpu:.2f} s CPU, largest process {rss} MB, exit {status} (target <= 12 s)")
             if args.keep_report:
                 args.keep_report.write_bytes(default_report.read_bytes())
         if only & {"corpus-j1", "identical"}:
             wall, cpu, rss, status = best([*score, "-j1", "--output", str(j1_report)], args.repeat)
-            print(f"corpus, -j1: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 25 s)")
+            say(f"corpus, -j1: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 25 s)")
         if "tree" in only:
             pss, rss, status = tree_peak([*score, "--output", os.devnull])
-            print(f"corpus, default jobs, whole process tree: peak PSS {pss} MB, peak RSS {rss} MB, exit {status} (target <= 600 MB)")
+            say(f"corpus, default jobs, whole process tree: peak PSS {pss} MB, peak RSS {rss} MB, exit {status} (target <= 600 MB)")
         if "no-align" in only:
             wall, cpu, rss, status = best([*score, "--no-align", "--output", str(tmp_path / "na.json")], args.repeat)
-            print(f"corpus, --no-align: {wall:.2f} s wall, {cpu:.2f} s CPU, exit {status} (target <= 2 s)")
+            say(f"corpus, --no-align: {wall:.2f} s wall, {cpu:.2f} s CPU, exit {status} (target <= 2 s)")
         if "scaling" in only:
             entries = entries_of(corpus)
             for factor in (1, 2, 4):
@@ -148,13 +160,17 @@ def main() -> None:
                 argv = [EVALKIT, "score", *dirs, "--no-config", "--format", "json", "--output", str(tmp_path / "s.json")]
                 wall, cpu, rss, status = best(argv, 1 if factor > 1 else args.repeat)
                 per = wall / (entries * factor) * 1000
-                print(f"scaling {factor}x ({entries * factor} entries): {wall:.2f} s wall, {cpu:.2f} s CPU, {per:.3f} s per 1,000 entries, exit {status}")
+                say(f"scaling {factor}x ({entries * factor} entries): {wall:.2f} s wall, {cpu:.2f} s CPU, {per:.3f} s per 1,000 entries, exit {status}")
         if "identical" in only:
             same = filecmp.cmp(default_report, j1_report, shallow=False)
-            print(f"identical: default jobs vs -j1 report: {'byte-identical' if same else 'DIFFERENT'} ({sha(default_report)}, {default_report.stat().st_size} bytes)")
+            say(f"identical: default jobs vs -j1 report: {'byte-identical' if same else 'DIFFERENT'} ({sha(default_report)}, {default_report.stat().st_size} bytes)")
             if args.baseline_report:
                 same = filecmp.cmp(default_report, args.baseline_report, shallow=False)
-                print(f"identical: vs {args.baseline_report}: {'byte-identical' if same else 'DIFFERENT'} ({sha(args.baseline_report)})")
+                say(f"identical: vs {args.baseline_report}: {'byte-identical' if same else 'DIFFERENT'} ({sha(args.baseline_report)})")
+    if args.out:
+        command = "python bench/speed_bench.py " + " ".join(sys.argv[1:])
+        body = "\n".join(f"- {line}" for line in lines)
+        args.out.write_text(f"# Speed (issue 16)\n\nWritten by `{command}`.\n\n{body}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

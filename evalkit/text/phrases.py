@@ -17,6 +17,7 @@ pattern of their own.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Iterable, Literal
 
 __all__ = ["FOLDS_ONTO_ASCII", "PhraseSearch"]
@@ -45,9 +46,8 @@ class PhraseSearch:
         if start == "word" and any(not p[:1].isalnum() and p[:1] != "_" for p in phrases):
             raise ValueError("with start='word' every phrase must begin with a word character")
         before = _BEFORE[start]
-        self.original = re.compile(
-            "|".join((before if start == "word" or p.isascii() else "") + re.escape(p) for p in phrases) or r"(?!)",
-            re.IGNORECASE,
+        self._original_source = (
+            "|".join((before if start == "word" or p.isascii() else "") + re.escape(p) for p in phrases) or r"(?!)"
         )
         simple, cased = [], []
         for phrase in phrases:
@@ -61,6 +61,12 @@ class PhraseSearch:
                 cased.append((before if start == "word" else "") + re.escape(phrase))
         self._simple = re.compile("|".join(simple) or r"(?!)")
         self._cased = re.compile("|".join(cased), re.IGNORECASE) if cased else None
+
+    @cached_property
+    def original(self) -> re.Pattern[str]:
+        """The case-blind pattern whose answer :meth:`found` gives (compiled when first needed: only a text
+        holding one of :data:`FOLDS_ONTO_ASCII` is searched with it)."""
+        return re.compile(self._original_source, re.IGNORECASE)
 
     def found(self, text: str, lowered: str | None = None) -> bool:
         """Whether ``text`` holds a phrase; ``lowered``, if given, must be ``text.lower()`` (computed once

@@ -17,6 +17,8 @@ from typing import Iterator
 from evalkit.checks.terminology.context import EntryContext, RawFinding
 from evalkit.checks.terminology.tables import wrong_sense_rows
 from evalkit.records import Evidence, Severity
+from evalkit.text.lazy_re import LazyPattern
+from evalkit.text.phrases import FOLDS_ONTO_ASCII
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,16 @@ class WrongSense:
     unless: re.Pattern[str] | None  # none may occur
     wrong: tuple[str, ...]
     accepted: tuple[str, ...]
+    #: The lower-cased first words of the term's spellings: a text holding none of them, lower-cased,
+    #: cannot match ``term`` (``None``: a spelling has a non-ASCII letter, always search).
+    needles: tuple[str, ...] | None = None
 
     def applies_to(self, english: str) -> re.Match[str] | None:
         """The term's first match in ``english`` when the row applies to it (see the module docstring)."""
+        if self.needles is not None and not FOLDS_ONTO_ASCII.search(english):
+            low = english.lower()
+            if not any(needle in low for needle in self.needles):
+                return None  # the common case: no spelling of the term is there, no pattern is tried
         match = self.term.search(english)
         if match is None:
             return None
@@ -49,7 +58,15 @@ def _phrases(values: list[str], *, whole: bool) -> re.Pattern[str] | None:
         return None
     options = [r"[\s\-]+".join(map(re.escape, re.split(r"[\s\-]+", v))) for v in values]
     end = r"(?:s|es)?(?![A-Za-z])" if whole else ""
-    return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(options)}){end}", re.IGNORECASE)
+    # Compiled on first use: most rows' patterns are never tried in a run (see WrongSense.needles).
+    return LazyPattern(rf"(?<![A-Za-z])(?:{'|'.join(options)}){end}", re.IGNORECASE)  # type: ignore[return-value]
+
+
+def _needles(values: list[str]) -> tuple[str, ...] | None:
+    """The lower-cased first word of each spelling, or ``None`` when one is not plain ASCII."""
+    if not all(v.isascii() for v in values):
+        return None
+    return tuple(dict.fromkeys(re.split(r"[\s\-]+", v.strip())[0].lower() for v in values))
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +82,7 @@ def wrong_senses() -> tuple[WrongSense, ...]:
                 unless=_phrases(unless, whole=False),
                 wrong=tuple(wrong),
                 accepted=tuple(accepted),
+                needles=_needles(english),
             )
         )
     return tuple(out)

@@ -99,3 +99,28 @@ def test_every_row_is_complete():
     for english, _context, _unless, wrong, accepted in rows:
         assert english and wrong and accepted, english
         assert not set(wrong) & set(accepted), english
+
+
+def test_the_needle_shortcut_never_hides_a_match():
+    import dataclasses
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from evalkit.checks.terminology.tables import wrong_sense_rows
+    from evalkit.checks.terminology.wrong_sense import wrong_senses
+
+    rows = wrong_senses()
+    spellings = sorted({s for english, *_ in wrong_sense_rows() for s in english})
+    pieces = st.sampled_from([*spellings, *(s.upper() for s in spellings), *(s.replace(" ", "-") for s in spellings),
+                              " ", "s", "es", "x", "ſ", "K", "İ", "the ", "-", "kernel"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=6).map("".join))
+    def agree(text):
+        for row in rows:
+            fast, full = row.applies_to(text), dataclasses.replace(row, needles=None).applies_to(text)
+            assert (fast and fast.span()) == (full and full.span()), (row.english, text)
+
+    agree()
+    assert all(row.needles for row in rows)  # every row's spellings are plain ASCII today
