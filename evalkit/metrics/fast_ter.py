@@ -102,13 +102,19 @@ class _BandRows:
     Row ``i`` covers the columns ``start[i] <= j < stop[i]`` (both non-decreasing in ``i``); cells
     off the band are unreachable, as in sacrebleu. A row is a state ``(vp, vn, base)``: bit ``k`` of
     ``vp`` (``vn``) says that the cell at column ``start[i] + k`` is one more (one less) than the
-    cell to its left, and ``base`` is the value to the left of the first column. That left cell is
-    not on the band; it is given a value (one more than the cell above it) that can never give a
-    smaller distance than a real path, so the values on the band are exact. The same holds for the
-    cells above a band that grew to the right (taken as rising by one per column, with their
-    diagonal matches masked off), and for the diagonal into the first column when the band did not
-    move (masked off too). One row then costs a dozen integer operations instead of a Python loop
-    over its cells.
+    cell to its left, and ``base`` is the value of that left neighbour of the first column.
+
+    Myers' step needs finite neighbours with differences of at most one, so the off-band cells the
+    step reads get stand-in values chosen never to undercut a real path, which keeps every value on
+    the band exact:
+
+    * the cell left of the first column is the cell above it plus one (Myers' boundary), which is
+      never less than the first cell, so a step from it is never better; when the band did not
+      move, the diagonal from the previous row's stand-in into the first column is masked off;
+    * cells of the previous row right of its band rise by one per column, so a step down from them
+      is worse than the diagonal beside it, and the diagonal matches from them are masked off.
+
+    One row then costs a dozen integer operations instead of a Python loop over its ~50 cells.
 
     ``peq[t]`` has bit ``j`` set where the reference word at column ``j`` (``ref[j - 1]``) is ``t``.
     """
