@@ -8,7 +8,9 @@ with the same metrics.
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -84,7 +86,8 @@ def score(
     inputs = expand(list(paths))
     tasks = [(path, path in inputs.discovered) for path in inputs.paths]
     jobs = min((os.cpu_count() or 1) if jobs == 0 else jobs, len(tasks))  # an idle worker only costs a fork
-    if jobs > 1 and len(tasks) >= MIN_FILES_FOR_POOL and "-" not in inputs.paths:
+    pooled = jobs > 1 and len(tasks) >= MIN_FILES_FOR_POOL and "-" not in inputs.paths
+    if pooled:
         outcomes = _score_in_pool(tasks, config, jobs, references)
     else:
         checks = active_checks(config)
@@ -93,13 +96,14 @@ def score(
     issues: list[IssueResult] = []
     errors: list[InputProblem] = list(inputs.problems)
     skipped: list[Skipped] = []
-    for done, outcome in enumerate(outcomes, start=1):
-        if progress is not None:
-            progress(done, len(tasks), tasks[done - 1][0])
-        if outcome.issue is not None:
-            issues.append(outcome.issue)
-        errors.extend(outcome.errors)
-        skipped.extend(outcome.skipped)
+    with _collector_paused(pooled):
+        for done, outcome in enumerate(outcomes, start=1):
+            if progress is not None:
+                progress(done, len(tasks), tasks[done - 1][0])
+            if outcome.issue is not None:
+                issues.append(outcome.issue)
+            errors.extend(outcome.errors)
+            skipped.extend(outcome.skipped)
     runs: tuple[ModelMetricRun, ...] = ()
     if model_metrics:
         from evalkit.metrics.bootstrap import BootstrapSettings
@@ -126,6 +130,25 @@ def score(
         model_metrics=runs,
         judges=judges,
     )
+
+
+@contextmanager
+def _collector_paused(paused: bool) -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the results of worker processes are unpickled.
+
+    Unpickling a corpus's results creates millions of acyclic objects, each allocation counting towards
+    the next collection, and the collections walked the growing heap: 0.51 s instead of 0.06 s for the
+    results of 104 files (90% of it collector time), a serial step of the parent. Nothing collectable
+    is created meanwhile, so nothing is lost; the collector is restored as it was.
+    """
+    was_enabled = gc.isenabled()
+    if paused and was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused and was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)

@@ -210,3 +210,29 @@ def test_progress_does_not_change_the_run():
 def test_jobs_out_of_range_is_a_config_error(jobs):
     with pytest.raises(ConfigError, match="jobs"):
         score([str(FIXTURES)], foundation_config(), jobs=jobs)
+
+
+def test_the_collector_is_paused_only_while_pooled_results_arrive_and_restored_after():
+    import gc
+
+    from evalkit.pipeline import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused(True):
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with _collector_paused(False):
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused(True):
+            pass
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
+    try:
+        with _collector_paused(True):
+            raise KeyError("boom")
+    except KeyError:
+        pass
+    assert gc.isenabled()

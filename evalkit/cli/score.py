@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from enum import Enum
 from typing import Annotated, Optional
 
@@ -337,7 +338,13 @@ def score(
             raise typer.Exit(EXIT_OK)
         with progress_bar(progress) as on_progress:
             run = run_score(paths, config, jobs=jobs, progress=on_progress)
-        writer.write(run, config, output)
+        # The results live until the command ends and hold no reference cycles: kept out of the
+        # collections that writing the report triggers, which would otherwise walk all of them again.
+        gc.freeze()
+        try:
+            writer.write(run, config, output)
+        finally:
+            gc.unfreeze()
     if not quiet:
         print_input_errors(run.errors)
     comet_notice(run.comet, quiet)
