@@ -13,8 +13,9 @@ of ``--repeat``; CPU is user + system of the process and its workers):
 - ``tree``: peak memory of the whole process tree of the default run (PSS summed over the parent and
   its workers, sampled every 0.1 s from /proc: shared copy-on-write pages are split, not counted twice).
 - ``no-align``: the whole corpus with ``--no-align``, default jobs.
-- ``scaling``: 1x, 2x and 4x the corpus (each copy a directory of links to the same files), default
-  jobs: seconds per 1,000 entries should stay flat.
+- ``scaling``: 1x, 2x and 4x the corpus (each copy a directory of copies of its files: evalkit reads a
+  file reached twice, by a link or a repeated argument, once), default jobs: seconds per 1,000 entries
+  should stay flat.
 - ``identical``: the default run's report equals the ``-j1`` report byte for byte, and, with
   ``--baseline-report``, the report of another evalkit version (the before/after check: write one
   with ``--keep-report`` on the old version).
@@ -80,15 +81,17 @@ def tree_peak(argv: list[str]) -> tuple[int, int, int]:
 
 
 def copies(corpus: Path, target: Path, count: int) -> list[str]:
-    """``count`` directories under ``target``, each mirroring ``corpus`` with links to its files."""
+    """``count`` directories under ``target``, each holding a copy of every digest of ``corpus``."""
+    import shutil
+
     out = []
     for k in range(count):
         root = target / f"copy{k}"
         for path in sorted(corpus.rglob("*.md")):
-            link = root / path.relative_to(corpus)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            if not link.exists():
-                link.symlink_to(path)
+            copy = root / path.relative_to(corpus)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if not copy.exists():
+                shutil.copyfile(path, copy)
         out.append(str(root))
     return out
 
