@@ -79,7 +79,7 @@ def english_stems(text: str) -> frozenset[str]:
     """All content-word stems, Latin tokens (lower-cased) and numbers of an English text."""
     out = set(map(stem, _WORD.findall(text)))
     out.discard(None)
-    out.update(t.lower() for t in _LATIN_TOKEN.findall(text))
+    out.update(map(str.lower, _LATIN_TOKEN.findall(text)))
     out.update(n.replace(",", "") for n in _NUMBER.findall(text))
     return frozenset(out)  # type: ignore[arg-type]  # None was discarded
 
@@ -92,7 +92,7 @@ def english_content(text: str) -> frozenset[str]:
     """
     out = set(map(stem, _WORD.findall(text)))
     out.discard(None)
-    out.update(t.lower() for t in _LATIN_TOKEN.findall(text) if _NAME_LIKE.search(t[1:]))
+    out.update(t.lower() for t in _LATIN_TOKEN.findall(text) if _NAME_LIKE.search(t, 1))
     out.update(n.replace(",", "") for n in _NUMBER.findall(text))
     return frozenset(out)  # type: ignore[arg-type]  # None was discarded
 
@@ -104,8 +104,8 @@ def english_stems_and_content(text: str) -> tuple[frozenset[str], frozenset[str]
     numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
     latin = _LATIN_TOKEN.findall(text)
     stems = words | numbers
-    stems.update(t.lower() for t in latin)
-    words.update(t.lower() for t in latin if _NAME_LIKE.search(t[1:]))
+    stems.update(map(str.lower, latin))
+    words.update(t.lower() for t in latin if _NAME_LIKE.search(t, 1))  # a capital or digit after the first letter
     words |= numbers
     return frozenset(stems), frozenset(words)  # type: ignore[arg-type]  # None was discarded
 
