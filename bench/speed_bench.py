@@ -30,6 +30,7 @@ import argparse
 import filecmp
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,12 +40,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from startup_bench import SOURCE, ten_entry_digest  # noqa: E402
 from tree_memory import _children, _field  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "raw"
+#: The largest corpus issue: the gate row's 10 entries are its first ones.
+SOURCE = "qhduan/20260818T091448Z_7cfcc14e_cs.AI.md"
 EVALKIT = str(Path(sys.executable).with_name("evalkit"))
 ROWS = ("gate", "corpus", "corpus-j1", "tree", "no-align", "scaling", "identical")
+
+
+def ten_entry_digest(source: Path, target: Path, entries: int = 10) -> Path:
+    """The table rows and detail entries 1..``entries`` of ``source``, written to ``target``."""
+    text = source.read_text(encoding="utf-8")
+    head, details = text.split("\n# 详细", 1)
+    kept = [line for line in head.splitlines() if not line.startswith("| [^") or int(re.match(r"\| \[\^(\d+)\]", line)[1]) <= entries]
+    cut = re.search(rf"^\[\^{entries + 1}\]", details, re.M)
+    target.write_text("\n".join(kept).rstrip() + "\n\n# 详细" + (details[: cut.start()] if cut else details).rstrip() + "\n", encoding="utf-8")
+    return target
 
 
 def run(argv: list[str]) -> tuple[float, float, int, int]:
@@ -98,8 +110,6 @@ def copies(corpus: Path, target: Path, count: int) -> list[str]:
 
 def entries_of(corpus: Path) -> int:
     """Entries in the corpus: footnote definitions ``[^N]:`` opening a line (as the parser counts them)."""
-    import re
-
     return sum(len(re.findall(r"^\[\^\d+\]", p.read_text(encoding="utf-8"), re.M)) for p in corpus.rglob("*.md"))
 
 
