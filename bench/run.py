@@ -37,23 +37,25 @@ class Row:
     command: str
 
 
+def run_child(argv: list[str]) -> tuple[float, float, float, int]:
+    """Run ``argv`` once with its output discarded: (wall s, CPU s of it and its reaped children, peak RSS MB
+    of the largest of them, exit status). ``os.wait4`` gives the child's own usage, not the caller's."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # child: exec with stdout/stderr discarded
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.execv(argv[0], argv)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
 def measure(argv: list[str], repeat: int) -> tuple[float, float, subprocess.CompletedProcess]:
     """Best-of-``repeat`` wall seconds and the largest peak RSS (MB) of a child process."""
-    best, peak, proc = float("inf"), 0.0, None
-    for _ in range(repeat):
-        pid_start = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:  # child: exec evalkit with stdout/stderr discarded
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            os.execv(argv[0], argv)
-        _, status, usage = os.wait4(pid, 0)
-        best = min(best, time.perf_counter() - pid_start)
-        peak = max(peak, usage.ru_maxrss / 1024)
-        proc = subprocess.CompletedProcess(argv, os.waitstatus_to_exitcode(status))
-    assert proc is not None
-    return best, peak, proc
+    runs = [run_child(argv) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[2] for r in runs), subprocess.CompletedProcess(argv, runs[-1][3])
 
 
 def measure_cpu(argv: list[str], repeat: int) -> tuple[float, float]:
@@ -61,21 +63,11 @@ def measure_cpu(argv: list[str], repeat: int) -> tuple[float, float]:
 
     CPU time is the steadier figure on a shared machine, where wall time also counts waiting for a core.
     """
-    best_wall, best_cpu = float("inf"), float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            os.execv(argv[0], argv)
-        _, status, usage = os.wait4(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"{argv[0]} failed with exit code {os.waitstatus_to_exitcode(status)}")
-        best_wall = min(best_wall, time.perf_counter() - start)
-        best_cpu = min(best_cpu, usage.ru_utime + usage.ru_stime)
-    return best_wall, best_cpu
+    runs = [run_child(argv) for _ in range(repeat)]
+    for *_, status in runs:
+        if status != 0:
+            raise RuntimeError(f"{argv[0]} failed with exit code {status}")
+    return min(r[0] for r in runs), min(r[1] for r in runs)
 
 
 def bench_corpus_score(repeat: int) -> list[Row]:

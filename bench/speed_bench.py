@@ -31,16 +31,15 @@ import filecmp
 import hashlib
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tree_memory import _children, _field  # noqa: E402
+from run import run_child  # noqa: E402
+from tree_memory import tree_peak  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "raw"
 #: The largest corpus issue: the gate row's 10 entries are its first ones.
@@ -59,37 +58,11 @@ def ten_entry_digest(source: Path, target: Path, entries: int = 10) -> Path:
     return target
 
 
-def run(argv: list[str]) -> tuple[float, float, int, int]:
-    """(wall s, CPU s of the process and its children, peak RSS MB of the largest, exit status)."""
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.execv(argv[0], argv)
-    _, status, usage = os.wait4(pid, 0)  # the child's own usage (its reaped workers included), not the bench's
-    wall = time.perf_counter() - start
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
-
-
 def best(argv: list[str], repeat: int) -> tuple[float, float, int, int]:
-    """The fastest of ``repeat`` runs (its CPU and status), and the largest peak RSS of all of them."""
-    runs = [run(argv) for _ in range(repeat)]
+    """The fastest of ``repeat`` runs (wall, its CPU, status), and the largest peak RSS MB of all of them."""
+    runs = [run_child(argv) for _ in range(repeat)]
     fastest = min(runs, key=lambda r: r[0])
-    return fastest[0], fastest[1], max(r[2] for r in runs), fastest[3]
-
-
-def tree_peak(argv: list[str]) -> tuple[int, int, int]:
-    """(peak PSS MB, peak RSS MB, exit status) of the process tree of ``argv``."""
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    pss = rss = 0
-    while proc.poll() is None:
-        tree = [proc.pid, *_children(proc.pid)]
-        pss = max(pss, sum(_field(p, "Pss", "smaps_rollup") for p in tree))
-        rss = max(rss, sum(_field(p, "VmRSS", "status") for p in tree))
-        time.sleep(0.1)
-    return pss // 1024, rss // 1024, proc.returncode
+    return fastest[0], fastest[1], int(max(r[2] for r in runs)), fastest[3]
 
 
 def copies(corpus: Path, target: Path, count: int) -> list[str]:
@@ -147,7 +120,7 @@ def main() -> None:
         if "gate" in only:
             digest = ten_entry_digest(corpus / SOURCE, tmp_path / "d10.md")
             argv = [EVALKIT, "gate", str(digest), "--no-config", "--no-references", "-q"]
-            run(argv)  # fills the derived-table caches if they are cold
+            run_child(argv)  # fills the derived-table caches if they are cold
             wall, cpu, rss, status = best(argv, max(args.repeat, 5))
             say(f"gate, 10-entry digest: {wall:.2f} s wall, {cpu:.2f} s CPU, peak RSS {rss} MB, exit {status} (target <= 0.4 s, <= 120 MB)")
         score = [EVALKIT, "score", str(corpus), "--no-config", "--format", "json"]

@@ -34,17 +34,22 @@ def _field(pid: int, name: str, path: str) -> int:
     return 0
 
 
-def main() -> None:
-    """Run the command after ``--`` and print its tree's peak PSS and RSS in MB."""
-    argv = sys.argv[sys.argv.index("--") + 1 :]
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+def tree_peak(argv: list[str]) -> tuple[int, int, int]:
+    """Run ``argv`` (its output discarded): (peak tree PSS MB, peak tree RSS MB, exit status)."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak_pss = peak_rss = 0
     while proc.poll() is None:
         tree = [proc.pid, *_children(proc.pid)]
         peak_pss = max(peak_pss, sum(_field(p, "Pss", "smaps_rollup") for p in tree))
         peak_rss = max(peak_rss, sum(_field(p, "VmRSS", "status") for p in tree))
         time.sleep(0.1)
-    print(f"exit {proc.returncode}; peak tree PSS {peak_pss / 1024:.0f} MB, peak tree RSS {peak_rss / 1024:.0f} MB")
+    return peak_pss // 1024, peak_rss // 1024, proc.returncode
+
+
+def main() -> None:
+    """Run the command after ``--`` and print its tree's peak PSS and RSS in MB."""
+    pss, rss, status = tree_peak(sys.argv[sys.argv.index("--") + 1 :])
+    print(f"exit {status}; peak tree PSS {pss} MB, peak tree RSS {rss} MB")
 
 
 if __name__ == "__main__":

@@ -61,20 +61,14 @@ def _scalar(value: Any) -> str | None:
 
 
 def _key(key: Any) -> str:
-    """A dict key as :mod:`json` turns it into a string (``skipkeys=False``), then escaped."""
+    """A dict key as :mod:`json` turns it into a string (``skipkeys=False``), then escaped: a number, a
+    boolean or ``None`` is written as it would be as a value, in quotes (no such text needs escaping)."""
     if isinstance(key, str):
         return encode_basestring(key)
-    if isinstance(key, float):
-        return encode_basestring(_float(key))
-    if key is True:
-        return '"true"'
-    if key is False:
-        return '"false"'
-    if key is None:
-        return '"null"'
-    if isinstance(key, int):
-        return encode_basestring(int.__repr__(key))
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    text = None if isinstance(key, tuple) else _scalar(key)
+    if text is None:
+        raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+    return f'"{text}"'
 
 
 def _encode(value: Any, newline: str, emit: Callable[[str], None]) -> None:

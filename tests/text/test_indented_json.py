@@ -45,7 +45,7 @@ def test_edge_values(value):
     assert dumps_indented(value, 4) == reference(value, 4)
 
 
-@pytest.mark.parametrize("value", [{1j: 1}, [object()], {"a": {1, 2}}, b"bytes"])
+@pytest.mark.parametrize("value", [{1j: 1}, {(1, 2): 1}, [object()], {"a": {1, 2}}, b"bytes"])
 def test_what_json_refuses_is_refused(value):
     with pytest.raises(TypeError):
         json.dumps(value)

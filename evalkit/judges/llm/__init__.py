@@ -14,8 +14,7 @@ httpx is imported only when a request is about to be sent.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from evalkit.lazy_exports import lazy_exports
 
 #: Each name this package exports -> the module that defines it. Imported on first use (PEP 562): the
 #: code registry reads ``prompt`` on every run, while the rest (the client, the cache, the run) is only
@@ -35,12 +34,4 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _EXPORTS)
