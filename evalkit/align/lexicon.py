@@ -294,7 +294,8 @@ class Lexicon:
         """Share of ``tokens`` with a key among ``stems`` (1.0 for an empty token list)."""
         if not tokens:
             return 1.0
-        return sum(1 for t in tokens if t.keys & stems) / len(tokens)
+        disjoint = stems.isdisjoint  # no intersection set is built
+        return sum(1 for t in tokens if not disjoint(t.keys)) / len(tokens)
 
 
 @text_cache(maxsize=8192)

@@ -35,8 +35,10 @@ def _stems(english: str) -> frozenset[str]:
 
 @text_cache(maxsize=4096)
 def _bigrams(text: str) -> frozenset[str]:
-    # Only bigrams with a non-ASCII character: Chinese words, not shared Latin acronyms or numbers.
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1) if not text[i : i + 2].isascii())
+    # Only bigrams with a non-ASCII character: Chinese words, not shared Latin acronyms or numbers
+    # (filtered after de-duplication: a text repeats many of its bigrams).
+    grams = {text[i : i + 2] for i in range(len(text) - 1)}
+    return frozenset(g for g in grams if not g.isascii())
 
 
 def bigram_overlap(part: str, whole: str) -> float:
