@@ -175,25 +175,17 @@ class GlossTable(Mapping[str, frozenset[str]]):
 class Lexicon:
     """CC-CEDICT (+ glossary) glosses keyed by simplified headword.
 
-    ``longest``, ``vocabulary`` and ``tries`` are derived from ``glosses`` unless given (the cache stores them).
+    ``vocabulary`` and ``tries`` are derived from ``glosses`` unless given (the cache stores them).
     """
 
     def __init__(
         self,
         glosses: Mapping[str, frozenset[str]],
         *,
-        longest: dict[str, int] | None = None,
         vocabulary: frozenset[str] | None = None,
         tries: dict[str, bytes] | None = None,
     ) -> None:
         self.glosses = glosses
-        if longest is None:
-            # longest word (up to 4 characters) starting with each character: bounds the longest-match search
-            longest = {}
-            for word in glosses:
-                if len(word) <= 4 and len(word) > longest.get(word[0], 0):
-                    longest[word[0]] = len(word)
-        self.longest = longest
         # The segmenter walks a character trie of the words of up to 4 characters: half the cost of
         # looking up every candidate slice. A cached lexicon decodes the trie one first character at a
         # time, when a text first holds it (a run sees a few thousand of the 10,000).
@@ -337,7 +329,7 @@ def _latin_tokens(chunk: str) -> list[Token]:
 
 
 #: Bump when the derivation of the glosses or the cached table's layout changes: old cache files go stale.
-LEXICON_VERSION = "5"
+LEXICON_VERSION = "6"
 
 
 @lru_cache(maxsize=1)
@@ -361,16 +353,16 @@ def load_lexicon() -> Lexicon:
         str(glossary) if glossary else "",
         glossary.read_bytes() if glossary else b"",
     )
-    shards, size, longest, vocabulary, tries = load_or_build("lexicon", key, _build_table)
-    return Lexicon(GlossTable(shards, size), longest=longest, vocabulary=vocabulary, tries=tries)
+    shards, size, vocabulary, tries = load_or_build("lexicon", key, _build_table)
+    return Lexicon(GlossTable(shards, size), vocabulary=vocabulary, tries=tries)
 
 
-def _build_table() -> tuple[dict[str, bytes], int, dict[str, int], frozenset[str], dict[str, bytes]]:
+def _build_table() -> tuple[dict[str, bytes], int, frozenset[str], dict[str, bytes]]:
     """What :func:`load_lexicon` caches: the gloss shards (:class:`GlossTable`) and their headword count,
-    the longest-match bounds, the vocabulary and the segmenter's trie by first character."""
+    the vocabulary and the segmenter's trie by first character."""
     lexicon = Lexicon(build_glosses())
     table = GlossTable.encode(lexicon.glosses)
-    return table.shards, len(table), lexicon.longest, lexicon.vocabulary, lexicon.tries
+    return table.shards, len(table), lexicon.vocabulary, lexicon.tries
 
 
 def build_glosses() -> dict[str, frozenset[str]]:

@@ -178,5 +178,5 @@ def test_the_gloss_table_decodes_a_headword_once_and_reads_like_a_dict():
     assert "网络" in table and "模型" not in table and len(table) == 2 and set(table) == {"网络", "学习"}
     assert table["网络"] == frozenset({"networ", "web"}) and table["网络"] is table["网络"]
     lexicon = Lexicon(table)
-    assert lexicon.longest == {"网": 2, "学": 2} and lexicon.vocabulary == {"networ", "web", "learni"}
+    assert set(lexicon.tries) == {"网", "学"} and lexicon.vocabulary == {"networ", "web", "learni"}
     assert [t.text for t in lexicon.tokens("深度学习网络")] == ["学习", "网络"]
