@@ -6,8 +6,9 @@ result loads in about 35 ms. :func:`load_or_build` keeps such a table in the use
 load that it was built from exactly the same source data:
 
 - **Key**: the caller gives the sha256 of everything the table is derived from (the data files'
-  bytes and a version constant it bumps when the derivation changes). A file with another key is
-  stale and rebuilt; the new file replaces it.
+  bytes and a version constant it bumps when the derivation changes). The key's digest is part of the
+  file name, so tables of several keys (two checkouts, two versions) live side by side; the
+  :data:`KEEP` most recently used of a name are kept, older ones removed.
 - **Format, integrity and trust**: the payload is :mod:`marshal` data (plain dicts, tuples, sets, strings
   and numbers only: it loads three to ten times faster than a pickle of the same table and, unlike
   unpickling, running it cannot execute code). The file starts with a magic line, the key and the
@@ -59,13 +60,43 @@ def load_or_build(name: str, key: str, build: Callable[[], Any], directory: Path
     bytes, numbers, booleans and ``None``.
     """
     folder = directory if directory is not None else default_cache_dir()
-    path = folder / f"{name}.marshal"
+    path = table_path(folder, name, key)
     found = _read(path, key)
     if found is not None:
+        _touch(path)
         return found[0]
     table = build()
     _write(path, key, table)
+    _prune(folder, name)
     return table
+
+
+#: Tables of one name kept side by side (two checkouts, or two evalkit versions, each derive their own
+#: table: sharing one file made them rebuild it in turn); the least recently used beyond this go.
+KEEP = 4
+
+
+def table_path(folder: Path, name: str, key: str) -> Path:
+    """Where the table ``name`` derived under ``key`` is kept: the key's digest is in the file name."""
+    return folder / f"{name}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:16]}.marshal"
+
+
+def _touch(path: Path) -> None:
+    """Mark a table as just used (its modification time orders :func:`_prune`)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache still serves its tables
+
+
+def _prune(folder: Path, name: str) -> None:
+    """Remove all but the :data:`KEEP` most recently used tables of ``name``."""
+    try:
+        tables = sorted(folder.glob(f"{name}-*.marshal"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in tables[KEEP:]:
+            old.unlink()
+    except OSError:  # another process pruned first, or the directory is not ours to clean
+        pass
 
 
 def _read(path: Path, key: str) -> tuple[Any] | None:

@@ -28,7 +28,7 @@ def test_the_table_is_cached_under_cn2ans_source(tmp_path, monkeypatch):
     short_numerals.cache_clear()
     try:
         assert short_numerals()["两千"] == 2000
-        assert [p.name for p in tmp_path.iterdir()] == ["cn2an-short.marshal"]
+        assert [p.name.split("-")[0:2] for p in tmp_path.iterdir()] == [["cn2an", "short"]]
         short_numerals.cache_clear()
         monkeypatch.setattr(chinese_numerals, "build_table", lambda: {"两千": -1})
         assert short_numerals()["两千"] == 2000  # read back, not rebuilt
