@@ -23,6 +23,7 @@ from typing import Iterable, Iterator
 from evalkit.checks.base import Check, CodeSpec, register_check
 from evalkit.records import CHINESE_FIELDS, FIELD_LABELS, Entry, Evidence, Finding, Issue, Severity
 from evalkit.text.chars import clip
+from evalkit.text.lazy_re import LazyPattern
 
 #: The Chinese fields, with the words used in messages.
 FIELDS = {field: FIELD_LABELS[field] for field in CHINESE_FIELDS}
@@ -51,7 +52,8 @@ TYPE_ANCHOR = re.compile(r"类型|類型|类别|類別|语种|語種|nnounce|NNO
 ANCHOR_WINDOW = 60
 #: The same wrapper elsewhere in a field: an announce-type label with its value, either the
 #: unmistakable ``公告类型``/``Announce Type`` or any type label followed by ``摘要：``.
-METADATA_INSIDE = re.compile(
+# Compiled on first use (4 ms): it is only tried around a TYPE_ANCHOR hit, which most runs never see.
+METADATA_INSIDE = LazyPattern(
     rf"(?:{_ID}\s*)?(?:(?:Announce\s*Type|公告[类類]型)\s*[:：]\s*{_TYPE_VALUE}"
     rf"|{_TYPE_LABEL}\s*[:：]\s*{_TYPE_VALUE}\s*[。.]?\s*(?={_ABSTRACT_LABEL}))"
     rf"(?:\s*[。.]?\s*{_ABSTRACT_LABEL})?",
