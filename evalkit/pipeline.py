@@ -208,8 +208,31 @@ def _score_in_pool(
 
         load_lexicon()  # loaded once here, shared copy-on-write with the forked workers
     context = multiprocessing.get_context("fork")
+    # Largest files first, so that no worker is left with a big issue while the others are idle at the
+    # end (the corpus's largest issues, 550-650 entries, sit near the end in name order); outcomes are
+    # put back in input order before they are yielded.
+    order = sorted(range(len(tasks)), key=lambda k: -_size_of(tasks[k][0]))
+    pending: dict[int, FileOutcome] = {}
+    following = 0
     with context.Pool(jobs, initializer=_init_worker, initargs=(config, references)) as pool:
-        yield from pool.imap(_score_task, tasks, chunksize=1)
+        for index, outcome in pool.imap_unordered(_score_indexed, [(k, tasks[k]) for k in order], chunksize=1):
+            pending[index] = outcome
+            while following in pending:
+                yield pending.pop(following)
+                following += 1
+
+
+def _size_of(path: str) -> int:
+    """The size of an input in bytes, 0 when it cannot be read (scored, and reported, like any other)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _score_indexed(item: tuple[int, tuple[str, bool]]) -> tuple[int, FileOutcome]:
+    index, task = item
+    return index, _score_task(task)
 
 
 def _init_worker(config: Config, references: ReferenceSet | None) -> None:

@@ -236,3 +236,22 @@ def test_the_collector_is_paused_only_while_pooled_results_arrive_and_restored_a
     except KeyError:
         pass
     assert gc.isenabled()
+
+
+def test_a_pool_scoring_the_largest_files_first_still_reports_in_input_order(tmp_path):
+    import shutil
+
+    from evalkit.report import build_report
+    from evalkit.report.canonical import dumps_report
+
+    # Named so that input order is smallest first: the pool's largest-first schedule reverses it.
+    by_size = sorted(FIXTURES.glob("*.md"), key=lambda p: p.stat().st_size)
+    paths = []
+    for k, source in enumerate(by_size):
+        target = tmp_path / f"{k:02d}_{source.name}"
+        shutil.copyfile(source, target)
+        paths.append(str(target))
+    config = foundation_config()
+    pooled = score(paths, config, jobs=2)
+    assert [i.issue.path for i in pooled.issues] == [p for p in paths if any(i.issue.path == p for i in pooled.issues)]
+    assert dumps_report(build_report(pooled, config)) == dumps_report(build_report(score(paths, config, jobs=1), config))
