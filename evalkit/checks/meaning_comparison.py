@@ -29,6 +29,7 @@ MIN_CONFIDENCE = 0.5
 _NUMBER = r"\d+(?:[.,]\d+)*"
 #: Most characters a Chinese verb may put between a comparator and its number (至少需要12).
 ZH_GAP = 4
+_DIGIT = re.compile(r"\d")
 OPPOSITE = {"up": "down", "down": "up"}
 
 
@@ -96,6 +97,8 @@ def reversed_comparisons(english: str, chinese: str) -> Iterator[tuple[Compariso
     for comparison in comparisons(english, "en"):
         en_by_number.setdefault(comparison.number, set()).add(comparison.direction)
         en_first.setdefault(comparison.number, comparison)
+    if not en_by_number:
+        return  # nothing to reverse: the Chinese need not be read
     zh_all = list(comparisons(chinese, "zh"))
     for number, directions in en_by_number.items():
         if len(directions) != 1:
@@ -112,6 +115,8 @@ def reversed_comparisons(english: str, chinese: str) -> Iterator[tuple[Compariso
 
 def comparisons(text: str, language: str) -> Iterator[Comparison]:
     """Every comparator of ``language`` attached to a number in ``text``."""
+    if not _DIGIT.search(text):
+        return  # every pattern ends or starts with a number
     before, after, direction_of = _patterns(language)
     for match in before.finditer(text):
         yield Comparison(match.span(), _plain(match.group("number")), direction_of[match.group("word").lower()])
