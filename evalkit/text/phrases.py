@@ -17,8 +17,9 @@ pattern of their own.
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from typing import Iterable, Literal
+
+from evalkit.text.lazy_re import LazyPattern
 
 __all__ = ["FOLDS_ONTO_ASCII", "PhraseSearch"]
 
@@ -46,8 +47,10 @@ class PhraseSearch:
         if start == "word" and any(not p[:1].isalnum() and p[:1] != "_" for p in phrases):
             raise ValueError("with start='word' every phrase must begin with a word character")
         before = _BEFORE[start]
-        self._original_source = (
-            "|".join((before if start == "word" or p.isascii() else "") + re.escape(p) for p in phrases) or r"(?!)"
+        # Compiled when first needed: only a text holding one of FOLDS_ONTO_ASCII is searched with it.
+        self.original: re.Pattern[str] = LazyPattern(  # type: ignore[assignment]
+            "|".join((before if start == "word" or p.isascii() else "") + re.escape(p) for p in phrases) or r"(?!)",
+            re.IGNORECASE,
         )
         simple, cased = [], []
         for phrase in phrases:
@@ -61,12 +64,6 @@ class PhraseSearch:
                 cased.append((before if start == "word" else "") + re.escape(phrase))
         self._simple = re.compile("|".join(simple) or r"(?!)")
         self._cased = re.compile("|".join(cased), re.IGNORECASE) if cased else None
-
-    @cached_property
-    def original(self) -> re.Pattern[str]:
-        """The case-blind pattern whose answer :meth:`found` gives (compiled when first needed: only a text
-        holding one of :data:`FOLDS_ONTO_ASCII` is searched with it)."""
-        return re.compile(self._original_source, re.IGNORECASE)
 
     def found(self, text: str, lowered: str | None = None) -> bool:
         """Whether ``text`` holds a phrase; ``lowered``, if given, must be ``text.lower()`` (computed once
