@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable
 from evalkit.memo import text_cache
+from evalkit.text.phrases import FOLDS_ONTO_ASCII
 
 #: Full-width digits and the full-width full stop used as a decimal point, mapped 1:1 to ASCII so
 #: that spans stay valid. The full-width comma is kept: it is a finding of its own (``1，183``).
@@ -366,9 +367,6 @@ _EN_SPLIT = re.compile(r"[A-Za-z]+")
 _NUMBER_WORDS = frozenset({*_EN_UNITS, *_EN_MULT, *_EN_SCALE})
 _NUMBER_WORD_STARTS = tuple(sorted(_NUMBER_WORDS))
 _LOWER_WORD = re.compile(r"[a-z]+")
-#: The only non-ASCII characters that match an ASCII letter of a number word under ``re.IGNORECASE``
-#: (``İ``, ``ı`` ~ i, ``ſ`` ~ s): a text holding one skips the shortcut of :func:`_english_words`.
-_CASE_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f]")
 _NOT_NUMBER_WORDS = frozenset(("and", "percent", "per", "cent"))
 
 _ZH_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
@@ -403,8 +401,8 @@ def _english_words(text: str) -> list[Number]:
     # and most texts (all Chinese ones, many English ones) hold no number word at all.
     # A match starts with a whole number word (a word of its own, or one run into "percent"), so a text
     # whose lower-cased words include none needs no scan. Exact except for the few non-ASCII letters
-    # that re.IGNORECASE folds onto ASCII ones; a text with one is scanned.
-    if not _CASE_FOLDS_TO_ASCII.search(text):
+    # that re.IGNORECASE folds onto ASCII ones (FOLDS_ONTO_ASCII); a text with one is scanned.
+    if not FOLDS_ONTO_ASCII.search(text):
         words = set(_LOWER_WORD.findall(text.lower()))
         if _NUMBER_WORDS.isdisjoint(words) and not any("per" in w and w.startswith(_NUMBER_WORD_STARTS) for w in words):
             return []
