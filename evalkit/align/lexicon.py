@@ -75,13 +75,24 @@ def stem(word: str) -> str | None:
     return w[:STEM_LENGTH]
 
 
+def _english_parts(text: str) -> tuple[set[str], list[str], set[str]]:
+    """What every English key set is made of: the content-word stems, the Latin tokens (as written) and
+    the numbers (without thousands separators) of ``text``."""
+    words = set(map(stem, _WORD.findall(text)))
+    words.discard(None)
+    return words, _LATIN_TOKEN.findall(text), {n.replace(",", "") for n in _NUMBER.findall(text)}  # type: ignore[return-value]
+
+
+def _name_like(latin: list[str]) -> Iterator[str]:
+    """The lower-cased tokens with a capital or a digit after their first letter (``BERT``, ``GPT-4``)."""
+    return (t.lower() for t in latin if _NAME_LIKE.search(t, 1))
+
+
 def english_stems(text: str) -> frozenset[str]:
     """All content-word stems, Latin tokens (lower-cased) and numbers of an English text."""
-    out = set(map(stem, _WORD.findall(text)))
-    out.discard(None)
-    out.update(map(str.lower, _LATIN_TOKEN.findall(text)))
-    out.update(n.replace(",", "") for n in _NUMBER.findall(text))
-    return frozenset(out)  # type: ignore[arg-type]  # None was discarded
+    words, latin, numbers = _english_parts(text)
+    words.update(map(str.lower, latin))
+    return frozenset(words | numbers)
 
 
 def english_content(text: str) -> frozenset[str]:
@@ -90,24 +101,18 @@ def english_content(text: str) -> frozenset[str]:
 
     Unlike :func:`english_stems` it leaves out plain lower-cased words, which no Chinese word can match.
     """
-    out = set(map(stem, _WORD.findall(text)))
-    out.discard(None)
-    out.update(t.lower() for t in _LATIN_TOKEN.findall(text) if _NAME_LIKE.search(t, 1))
-    out.update(n.replace(",", "") for n in _NUMBER.findall(text))
-    return frozenset(out)  # type: ignore[arg-type]  # None was discarded
+    words, latin, numbers = _english_parts(text)
+    words.update(_name_like(latin))
+    return frozenset(words | numbers)
 
 
 def english_stems_and_content(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """``(english_stems(text), english_content(text))``, reading the text once for both."""
-    words = set(map(stem, _WORD.findall(text)))
-    words.discard(None)
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(text)}
-    latin = _LATIN_TOKEN.findall(text)
+    words, latin, numbers = _english_parts(text)
     stems = words | numbers
     stems.update(map(str.lower, latin))
-    words.update(t.lower() for t in latin if _NAME_LIKE.search(t, 1))  # a capital or digit after the first letter
-    words |= numbers
-    return frozenset(stems), frozenset(words)  # type: ignore[arg-type]  # None was discarded
+    words.update(_name_like(latin))
+    return frozenset(stems), frozenset(words | numbers)
 
 
 @dataclass(frozen=True, slots=True)
