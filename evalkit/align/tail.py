@@ -359,10 +359,6 @@ _PARTICLES = frozenset("的了着过地得之其所而及与和或并且也都�
 
 def new_numbers(chinese: str, english: str) -> tuple[str, ...]:
     """Numbers written with digits in ``chinese`` that the English states nowhere, in any notation."""
-    from evalkit.text.numbers import DIGITS, NumberIndex, digit_numbers, extract_numbers
+    from evalkit.text.numbers import numbers_not_in
 
-    stated = [n for n in digit_numbers(chinese) if n.kind == DIGITS]
-    if not stated:
-        return ()  # most added endings hold no digits: the English need not be read
-    known = NumberIndex(extract_numbers(english))
-    return tuple(n.text for n in stated if known.find(n, as_translation=True) is None)
+    return tuple(n.text for n in numbers_not_in(chinese, english))

@@ -69,22 +69,16 @@ class Summary(Check):
             )
 
     def _check_numbers(self, entry: Entry) -> Iterable[Finding]:
-        from evalkit.text.numbers import DIGITS, NumberIndex, digit_numbers, extract_numbers
+        from evalkit.text.numbers import numbers_not_in
 
-        stated = [n for n in digit_numbers(entry.summary_zh) if n.kind == DIGITS]
-        if not stated:
-            return  # most summaries state no number: the abstracts need not be read
-        known = NumberIndex(extract_numbers(entry.abstract_zh) + extract_numbers(entry.abstract_en))
-        for number in stated:
-            if known.find(number, as_translation=True) is None:
-                yield self.finding(
-                    "summary.numbers",
-                    f"[^{entry.ref}]: the summary states {number.text}, which neither abstract contains",
-                    line=entry.line_of("summary_zh"),
-                    entry=entry,
-                    evidence=Evidence(field="summary_zh", translation=number.text, translation_span=(number.start, number.end)),
-                )
-                return
+        for number in numbers_not_in(entry.summary_zh, entry.abstract_zh, entry.abstract_en)[:1]:
+            yield self.finding(
+                "summary.numbers",
+                f"[^{entry.ref}]: the summary states {number.text}, which neither abstract contains",
+                line=entry.line_of("summary_zh"),
+                entry=entry,
+                evidence=Evidence(field="summary_zh", translation=number.text, translation_span=(number.start, number.end)),
+            )
 
 
 def _fit(summary: str, entry: Entry) -> float:

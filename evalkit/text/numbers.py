@@ -623,3 +623,16 @@ def digit_distance(a: Number, b: Number) -> int | None:
 def has_digits(text: str) -> bool:
     """Whether ``text`` has any ASCII or full-width digit: the cheap test before extracting."""
     return bool(_ANY_DIGIT.search(text))
+
+
+def numbers_not_in(text: str, *sources: str) -> list[Number]:
+    """The numbers ``text`` writes in digits (quantities, not identifiers) that no text of ``sources``
+    states in any notation, as a translation of them: what a summary or an added ending made up.
+
+    The sources are read only when ``text`` has such a number (most have none).
+    """
+    stated = [n for n in digit_numbers(text) if n.kind == DIGITS]
+    if not stated:
+        return []
+    known = NumberIndex([n for source in sources for n in extract_numbers(source)])
+    return [n for n in stated if known.find(n, as_translation=True) is None]

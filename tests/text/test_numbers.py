@@ -348,3 +348,11 @@ def test_the_shortcut_never_drops_what_the_full_scan_finds():
 
     agree()
     assert [n.value for n in _english_words("Twenty-five percent of one")] == [25, 1]
+
+
+def test_numbers_not_in_gives_the_digits_no_source_states():
+    from evalkit.text.numbers import numbers_not_in
+
+    assert [n.text for n in numbers_not_in("准确率提高了12%，参数量为3亿", "accuracy improves by 12%", "")] == ["3亿"]
+    assert numbers_not_in("提高了12%", "by twelve percent and 12%") == []
+    assert numbers_not_in("没有数字", "12") == []
