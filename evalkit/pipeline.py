@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from evalkit.checks import CHECKS, Check, load_checks
@@ -32,6 +32,7 @@ from evalkit.records import (
     Pair,
     RunResult,
     Skipped,
+    SpooledJson,
     TriplesResult,
 )
 
@@ -46,6 +47,10 @@ MIN_FILES_FOR_POOL = 4
 #: Told after each input is scored, in input order: ``(inputs done, inputs in all, path just done)``.
 Progress = Callable[[int, int, str], None]
 
+#: Writes an issue's canonical JSON ahead of the report, where the issue was scored (see
+#: :class:`evalkit.report.spool.IssueJsonSpool`); ``None`` when it could not.
+Spool = Callable[[IssueResult], "SpooledJson | None"]
+
 
 def check_jobs(jobs: int) -> int:
     """``jobs`` if it is a valid number of worker processes (0: one per CPU core), else :class:`ConfigError`."""
@@ -55,14 +60,22 @@ def check_jobs(jobs: int) -> int:
 
 
 def score(
-    paths: Sequence[str], config: Config | None = None, jobs: int = 1, *, progress: Progress | None = None
+    paths: Sequence[str],
+    config: Config | None = None,
+    jobs: int = 1,
+    *,
+    progress: Progress | None = None,
+    spool: Spool | None = None,
 ) -> RunResult:
     """Read, parse and check every input. Unreadable inputs become ``errors``; the rest are scored.
 
     ``jobs`` > 1 scores files in that many worker processes (0: one per CPU core; never more than there
     are files; at most :data:`MAX_JOBS`). Results come back in input order, so the report is identical
     whatever the number of jobs. ``progress``, if given, is told after each input (see :data:`Progress`);
-    it draws nothing itself, so the library stays free of any display.
+    it draws nothing itself, so the library stays free of any display. ``spool``, if given, is called
+    by each worker process on the issues it scored (see :data:`Spool`), and what it wrote is
+    ``RunResult.spooled``; only a run in worker processes whose issues no later stage changes uses it
+    (in one process, or with model metrics or a judge, the writer gains nothing from it).
 
     Entries whose arXiv id has reference translations (:func:`evalkit.references.references_for_run`)
     get reference-based scores. An invalid reference file raises
@@ -88,7 +101,8 @@ def score(
     jobs = min((os.cpu_count() or 1) if jobs == 0 else jobs, len(tasks))  # an idle worker only costs a fork
     pooled = jobs > 1 and len(tasks) >= MIN_FILES_FOR_POOL and "-" not in inputs.paths
     if pooled:
-        outcomes = _score_in_pool(tasks, config, jobs, references)
+        final = not model_metrics and not config.judge.enabled  # no later stage replaces the issues
+        outcomes = _score_in_pool(tasks, config, jobs, references, spool if final else None)
     else:
         checks = active_checks(config)
         scorer = _scorer(config, references)
@@ -96,12 +110,15 @@ def score(
     issues: list[IssueResult] = []
     errors: list[InputProblem] = list(inputs.problems)
     skipped: list[Skipped] = []
+    spooled: list[tuple[IssueResult, SpooledJson]] = []
     with _collector_paused(pooled):
         for done, outcome in enumerate(outcomes, start=1):
             if progress is not None:
                 progress(done, len(tasks), tasks[done - 1][0])
             if outcome.issue is not None:
                 issues.append(outcome.issue)
+                if outcome.spooled is not None:
+                    spooled.append((outcome.issue, outcome.spooled))
             errors.extend(outcome.errors)
             skipped.extend(outcome.skipped)
     runs: tuple[ModelMetricRun, ...] = ()
@@ -129,6 +146,7 @@ def score(
         references=references.info() if references is not None else None,
         model_metrics=runs,
         judges=judges,
+        spooled=tuple(spooled),
     )
 
 
@@ -148,16 +166,24 @@ def _collector_paused(paused: bool) -> Iterator[None]:
         yield
     finally:
         if paused and was_enabled:
+            # Everything allocated meanwhile sits in the youngest generation, and its count is far
+            # past the threshold: the first collection after the pause would walk every result just
+            # received (~0.15 s on the corpus). Freezing and unfreezing moves them all to the oldest
+            # generation and resets the count instead, which is where surviving collections puts them.
+            gc.freeze()
             gc.enable()
+            gc.unfreeze()
 
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """What scoring one input produced: its issue (if it parsed), its problems, or why it was skipped."""
+    """What scoring one input produced: its issue (if it parsed), its problems, or why it was skipped;
+    ``spooled``: where its worker wrote the issue's JSON (see :data:`Spool`)."""
 
     issue: IssueResult | None
     errors: tuple[InputProblem, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    spooled: SpooledJson | None = None
 
 
 def score_file(
@@ -199,7 +225,7 @@ _worker_state: dict[str, object] = {}
 
 
 def _score_in_pool(
-    tasks: list[tuple[str, bool]], config: Config, jobs: int, references: ReferenceSet | None
+    tasks: list[tuple[str, bool]], config: Config, jobs: int, references: ReferenceSet | None, spool: Spool | None
 ) -> Iterator[FileOutcome]:
     import multiprocessing
 
@@ -208,18 +234,53 @@ def _score_in_pool(
 
         load_lexicon()  # loaded once here, shared copy-on-write with the forked workers
     context = multiprocessing.get_context("fork")
-    # Largest files first, so that no worker is left with a big issue while the others are idle at the
-    # end (the corpus's largest issues, 550-650 entries, sit near the end in name order); outcomes are
-    # put back in input order before they are yielded.
-    order = sorted(range(len(tasks)), key=lambda k: -_size_of(tasks[k][0]))
+    batches = _batches([_size_of(path) for path, _ in tasks], jobs)
     pending: dict[int, FileOutcome] = {}
     following = 0
-    with context.Pool(jobs, initializer=_init_worker, initargs=(config, references)) as pool:
-        for index, outcome in pool.imap_unordered(_score_indexed, [(k, tasks[k]) for k in order], chunksize=1):
-            pending[index] = outcome
+    # Made before the workers fork, so that they share the check modules instead of each importing them
+    # again (the parent lists the checks in the report anyway); the scorer imports its metric libraries
+    # only when it first scores.
+    checks = active_checks(config)
+    scorer = _scorer(config, references)
+    state = {"config": config, "checks": checks, "references": references, "scorer": scorer, "spool": spool}
+    with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
+        work = [[(k, tasks[k]) for k in batch] for batch in batches]
+        for scored in pool.imap_unordered(_score_batch, work, chunksize=1):
+            pending.update(scored)
             while following in pending:
                 yield pending.pop(following)
                 following += 1
+
+
+#: Batches per worker process: enough for the last ones to even out the workers' loads, few enough
+#: that most entries a digest shares with its neighbours are scored in the same batch.
+BATCHES_PER_JOB = 8
+
+
+def _batches(sizes: list[int], jobs: int) -> list[list[int]]:
+    """The inputs (by index) cut into runs of neighbours in input order, the largest run first.
+
+    Neighbouring digests of an archive (the same day's issues for other categories) republish many of
+    the same entries: scored in one worker, one after another, they reuse that worker's cached
+    alignments (22% of the corpus's entries are such repeats). Each run holds about ``1 / (jobs *
+    BATCHES_PER_JOB)`` of the bytes, and runs go largest first so that the last, small ones even out
+    the workers' loads; outcomes are put back in input order before they are yielded.
+    """
+    count = jobs * BATCHES_PER_JOB
+    total = sum(sizes) or 1
+    batches: list[list[int]] = []
+    current: list[int] = []
+    filled = 0
+    for k, size in enumerate(sizes):
+        current.append(k)
+        filled += size
+        # A batch ends where the bytes so far reach the next of ``count`` equal shares of the total.
+        if filled * count >= total * (len(batches) + 1):
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return sorted(batches, key=lambda batch: -sum(sizes[k] for k in batch))
 
 
 def _size_of(path: str) -> int:
@@ -230,35 +291,39 @@ def _size_of(path: str) -> int:
         return 0
 
 
-def _score_indexed(item: tuple[int, tuple[str, bool]]) -> tuple[int, FileOutcome]:
-    index, task = item
-    return index, _score_task(task)
+def _score_batch(batch: list[tuple[int, tuple[str, bool]]]) -> list[tuple[int, FileOutcome]]:
+    from evalkit.memo import clear_text_caches
+
+    scored = []
+    try:
+        for index, task in batch:
+            scored.append((index, _score_task(task)))
+            # The per-text caches would otherwise grow to their limits in every worker (~250 MB each on
+            # the corpus); the alignments stay for the next files of the batch, which share entries.
+            clear_text_caches(keep_entry_level=True)
+    finally:
+        clear_text_caches()
+    return scored
 
 
-def _init_worker(config: Config, references: ReferenceSet | None) -> None:
-    _worker_state["config"] = config
-    _worker_state["checks"] = active_checks(config)
-    _worker_state["references"] = references
-    _worker_state["scorer"] = _scorer(config, references)
+def _init_worker(state: dict[str, object]) -> None:
+    _worker_state.update(state)
 
 
 def _score_task(task: tuple[str, bool]) -> FileOutcome:
-    from evalkit.memo import clear_text_caches
-
     path, discovered = task
-    try:
-        return score_file(
-            path,
-            discovered,
-            _worker_state["config"],  # type: ignore[arg-type]
-            _worker_state["checks"],  # type: ignore[arg-type]
-            _worker_state["references"],  # type: ignore[arg-type]
-            _worker_state["scorer"],  # type: ignore[arg-type]
-        )
-    finally:
-        # Each worker would otherwise grow its own copy of every cache; cross-file reuse is worth
-        # less (~15% of the time) than the memory (~250 MB a worker on the corpus).
-        clear_text_caches()
+    outcome = score_file(
+        path,
+        discovered,
+        _worker_state["config"],  # type: ignore[arg-type]
+        _worker_state["checks"],  # type: ignore[arg-type]
+        _worker_state["references"],  # type: ignore[arg-type]
+        _worker_state["scorer"],  # type: ignore[arg-type]
+    )
+    spool: Spool | None = _worker_state["spool"]  # type: ignore[assignment]
+    if spool is not None and outcome.issue is not None:
+        outcome = replace(outcome, spooled=spool(outcome.issue))
+    return outcome
 
 
 def active_checks(config: Config) -> list[Check]:

@@ -328,6 +328,23 @@ class JudgeRun:
         return self.status == "computed"
 
 
+@dataclass(frozen=True)
+class SpooledJson:
+    """Where one issue's canonical report JSON was written ahead of the report: ``size`` UTF-8 bytes at ``path``."""
+
+    path: str
+    size: int
+
+    def read(self) -> str | None:
+        """The JSON text, or ``None`` when the file is gone, short or unreadable (then it is dumped anew)."""
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+            return data.decode("utf-8") if len(data) == self.size else None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
 class _ModelMetricRuns:
     """Lookup of a result's ``model_metrics`` (one :class:`ModelMetricRun` per model metric the run used)."""
 
@@ -358,6 +375,9 @@ class RunResult(_ModelMetricRuns):
     references: ReferenceInfo | None = None
     model_metrics: tuple[ModelMetricRun, ...] = ()
     judges: tuple[JudgeRun, ...] = ()
+    #: ``(issue, its spooled JSON)`` for issues whose canonical JSON the worker process that scored them
+    #: already wrote (:mod:`evalkit.report.spool`); a writer uses an entry only for that very issue object.
+    spooled: tuple[tuple[IssueResult, SpooledJson], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ def test_the_collector_is_paused_only_while_pooled_results_arrive_and_restored_a
     assert gc.isenabled()
 
 
-def test_a_pool_scoring_the_largest_files_first_still_reports_in_input_order(tmp_path):
+def test_a_pool_scoring_batches_largest_first_still_reports_in_input_order(tmp_path):
     import shutil
 
     from evalkit.report import build_report
@@ -255,3 +255,42 @@ def test_a_pool_scoring_the_largest_files_first_still_reports_in_input_order(tmp
     pooled = score(paths, config, jobs=2)
     assert [i.issue.path for i in pooled.issues] == [p for p in paths if any(i.issue.path == p for i in pooled.issues)]
     assert dumps_report(build_report(pooled, config)) == dumps_report(build_report(score(paths, config, jobs=1), config))
+
+
+@pytest.mark.parametrize(
+    "sizes, jobs",
+    [([10] * 100, 2), ([1, 500, 3, 0, 0, 40, 7], 2), ([5], 1), ([0, 0, 0, 0], 3), ([100, 1, 1, 1, 1, 1, 1, 1], 4)],
+)
+def test_batches_are_runs_of_neighbours_covering_every_input_once_largest_first(sizes, jobs):
+    from evalkit.pipeline import BATCHES_PER_JOB, _batches
+
+    batches = _batches(sizes, jobs)
+    assert sorted(k for batch in batches for k in batch) == list(range(len(sizes)))
+    assert all(batch == list(range(batch[0], batch[0] + len(batch))) for batch in batches)  # neighbours, in order
+    totals = [sum(sizes[k] for k in batch) for batch in batches]
+    assert totals == sorted(totals, reverse=True)
+    if sizes == [10] * 100:
+        assert len(batches) == jobs * BATCHES_PER_JOB  # equal files: equal shares
+
+
+def test_a_worker_keeps_entry_level_caches_between_the_files_of_a_batch_only(monkeypatch):
+    from evalkit import pipeline
+    from evalkit.align.aligner import _align_cached
+    from evalkit.text.numbers import digit_numbers
+
+    seen = []
+
+    def fake_task(task):  # noqa: ANN001, ANN202
+        # What the caches hold when the next file of the batch starts.
+        seen.append((task[0], _align_cached.cache_info().currsize, digit_numbers.cache_info().currsize))
+        _align_cached("An English sentence.", "一个中文句子。", False)
+        digit_numbers(f"{task[0]} has 12 digits")
+        return pipeline.FileOutcome(None)
+
+    monkeypatch.setattr(pipeline, "_score_task", fake_task)
+    from evalkit.memo import clear_text_caches
+
+    clear_text_caches()
+    pipeline._score_batch([(0, ("a", True)), (1, ("b", True))])
+    assert seen == [("a", 0, 0), ("b", 1, 0)]  # the alignment stayed, the per-text cache did not
+    assert _align_cached.cache_info().currsize == digit_numbers.cache_info().currsize == 0  # all gone after the batch

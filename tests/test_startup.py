@@ -37,3 +37,23 @@ def test_a_gate_run_on_a_clean_digest_imports_no_heavy_library(tmp_path):
     imported = set(json.loads(warm.stderr.strip().splitlines()[-1]))
     assert "evalkit.gate.run" in imported  # the probe saw the run
     assert sorted(m for m in HEAVY if m in imported) == []
+
+
+_SCORER_PROBE = """
+import sys
+from evalkit.config import Config
+from evalkit.metrics.apply import ReferenceScorer
+scorer = ReferenceScorer.from_config(Config())
+before = "sacrebleu" in sys.modules
+scores = scorer.score_segments(["我们提出一种新方法。"], [["我们提出了一种新的方法。"]])
+print(before, "sacrebleu" in sys.modules, sorted(scores.system))
+"""
+
+
+def test_the_reference_scorer_imports_sacrebleu_only_when_it_scores(tmp_path):
+    # A run with a references directory makes its scorer up front (in the parent, before workers fork),
+    # but only an entry that has references needs sacrebleu.
+    out = subprocess.run([sys.executable, "-c", _SCORER_PROBE], cwd=tmp_path, capture_output=True, text=True, check=True)
+    before, after, metrics = out.stdout.split(" ", 2)
+    assert (before, after) == ("False", "True")
+    assert "bleu" in metrics

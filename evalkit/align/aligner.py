@@ -55,7 +55,7 @@ def align(english: str, chinese: str, source_truncated: bool = False) -> Alignme
     return _align_cached(english, chinese, source_truncated)
 
 
-@text_cache(maxsize=1024)
+@text_cache(maxsize=1024, entry_level=True)
 def _align_cached(english: str, chinese: str, source_truncated: bool) -> Alignment:
     lex = load_lexicon()
     en_spans = _grouped(split_english(english))

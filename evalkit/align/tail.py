@@ -131,7 +131,7 @@ def read_entry_tail(entry: Entry) -> TailReading | None:
     return _read_cached(entry.abstract_en, entry.abstract_zh)
 
 
-@text_cache(maxsize=1024)
+@text_cache(maxsize=1024, entry_level=True)
 def _read_cached(english: str, chinese: str) -> TailReading | None:
     return read_tail(english, chinese, align(english, chinese, source_truncated=True))
 

@@ -336,15 +336,16 @@ def score(
         if triples is not None:
             _score_triples(triples, config, writer, output)
             raise typer.Exit(EXIT_OK)
-        with progress_bar(progress) as on_progress:
-            run = run_score(paths, config, jobs=jobs, progress=on_progress)
-        # The results live until the command ends and hold no reference cycles: kept out of the
-        # collections that writing the report triggers, which would otherwise walk all of them again.
-        gc.freeze()
-        try:
-            writer.write(run, config, output)
-        finally:
-            gc.unfreeze()
+        with writer.issue_spool(output) as spool:
+            with progress_bar(progress) as on_progress:
+                run = run_score(paths, config, jobs=jobs, progress=on_progress, spool=spool)
+            # The results live until the command ends and hold no reference cycles: kept out of the
+            # collections that writing the report triggers, which would otherwise walk all of them again.
+            gc.freeze()
+            try:
+                writer.write(run, config, output)
+            finally:
+                gc.unfreeze()
     if not quiet:
         print_input_errors(run.errors)
     comet_notice(run.comet, quiet)

@@ -13,7 +13,7 @@ so has a name of its own.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
 
 from evalkit.metrics import fast_ter
@@ -48,8 +48,17 @@ class _SacreBleuMetric(ReferenceMetric):
         from evalkit.config import SacrebleuSettings
 
         self.settings = settings or SacrebleuSettings()
-        self._metric = self._make()
-        self._sentence = self._make_sentence()
+
+    # Built on first use, not with the scorer: a run whose entries have no reference never imports
+    # sacrebleu, and worker processes import it only if they score one (the settings were checked when
+    # the configuration was validated, so nothing can fail later that would have failed here).
+    @cached_property
+    def _metric(self) -> Any:
+        return self._make()
+
+    @cached_property
+    def _sentence(self) -> Any:
+        return self._make_sentence()
 
     def corpus_score(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> Score:
         if not hypotheses:

@@ -59,10 +59,14 @@ def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
     """Exactly ``dumps_report(build_report(run, config))``, in chunks, building one entry's data at a time.
 
     A corpus-sized report (50+ MB of JSON), or one huge issue, thus never sits in memory as one dict or
-    one string.
+    one string. An issue whose JSON its worker process already wrote (``run.spooled``, see
+    :mod:`evalkit.report.spool`) is copied from that file: the same text, dumped in parallel.
     """
     head = build_report(run, config, with_issues=False)
     keys = list(head)
+    # Keyed by identity and checked against the very object: an issue replaced after it was spooled
+    # (dataclasses.replace) is dumped anew, never copied stale.
+    spooled = {id(issue): (issue, where) for issue, where in run.spooled}
     yield "{\n"
     for n, key in enumerate(keys):
         yield f"  {json.dumps(key)}: "
@@ -70,7 +74,12 @@ def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
             yield "[\n"
             for k, issue in enumerate(run.issues):
                 yield "    "
-                yield from _iter_issue_json(issue)
+                same, where = spooled.get(id(issue), (None, None))
+                text = where.read() if same is issue and where is not None else None
+                if text is not None:
+                    yield text
+                else:
+                    yield from iter_issue_json(issue)
                 yield ",\n" if k + 1 < len(run.issues) else "\n"
             yield "  ]"
         else:
@@ -83,8 +92,9 @@ def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
 _ENTRIES_MARK = "\x00entries\x00"
 
 
-def _iter_issue_json(result: IssueResult) -> Iterator[str]:
-    """One issue as ``_dumps_nested(_issue(result), 4)`` writes it, with its entries dumped one at a time."""
+def iter_issue_json(result: IssueResult) -> Iterator[str]:
+    """One issue as it appears in the canonical report (``_dumps_nested(_issue(result), 4)``: nested in
+    the ``issues`` list), in chunks, its entries dumped one at a time."""
     data = _issue(result, with_entries=False)
     data["entries"] = _ENTRIES_MARK
     before, after = _dumps_nested(data, 4).split(json.dumps(_ENTRIES_MARK), 1)

@@ -13,6 +13,9 @@ from evalkit.text.unencodable import ESCAPE_ERRORS
 
 #: Temporary files are hidden, named after the target and the writing process: ``.NAME.PID.HEX.tmp``.
 _TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
+#: The start of a spool directory's name (:mod:`evalkit.report.spool`): ``.evalkit-spool.PID.HEX``.
+SPOOL_PREFIX = ".evalkit-spool."
+_SPOOL = re.compile(r"^\.evalkit-spool\.(?P<pid>\d+)\.[0-9a-f]{8}$")
 
 
 def write_text(path: str, text: str | Iterable[str]) -> None:
@@ -109,12 +112,29 @@ def temporary_files(target: str | os.PathLike[str]) -> list[Path]:
 
 
 def remove_stale_temporaries(target: str | os.PathLike[str]) -> None:
-    """Delete the temporary files of earlier writes to ``target`` whose process no longer runs."""
+    """Delete the temporary files of earlier writes to ``target`` whose process no longer runs, and the
+    spool directories such runs left beside it (:func:`remove_stale_spools`)."""
     for tmp in temporary_files(target):
         m = _TEMP.match(tmp.name)
         assert m is not None  # selected by the pattern
-        if not _process_alive(int(m["pid"])):
+        if not process_alive(int(m["pid"])):
             tmp.unlink(missing_ok=True)
+    remove_stale_spools(Path(target).parent)
+
+
+def remove_stale_spools(directory: str | os.PathLike[str]) -> None:
+    """Delete the spool directories (:mod:`evalkit.report.spool`) in ``directory`` whose process no longer runs:
+    a run killed outright cannot remove its own."""
+    import shutil
+
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        m = _SPOOL.match(name)
+        if m is not None and not process_alive(int(m["pid"])):
+            shutil.rmtree(Path(directory) / name, ignore_errors=True)
 
 
 def _create_temporary(target: Path) -> tuple[int, str]:
@@ -127,7 +147,8 @@ def _create_temporary(target: Path) -> tuple[int, str]:
             continue  # another write of this process picked the same name: draw again
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still run (``True`` when there is no way to tell, or it is this one)."""
     if pid == os.getpid():
         return True  # a write of this very process, perhaps in another thread
     try:

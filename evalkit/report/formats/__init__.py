@@ -8,7 +8,8 @@ formats (as ``evalkit --help`` does) stays cheap.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Sequence
+from contextlib import nullcontext
+from typing import Any, ClassVar, ContextManager, Sequence
 
 from evalkit.registry import Registry, import_submodules
 
@@ -49,6 +50,11 @@ class ReportFormat:
     def write(self, run: Any, config: Any, output: str | None) -> None:
         """Write the report of ``run`` (a :class:`~evalkit.pipeline.RunResult`) to ``output`` (``None``/``-``: stdout)."""
         raise NotImplementedError
+
+    def issue_spool(self, output: str | None) -> ContextManager[Any]:
+        """A context manager giving what :func:`evalkit.pipeline.score` should have worker processes write
+        ahead of :meth:`write` to ``output`` (its ``spool``), or ``None``: by default nothing."""
+        return nullcontext(None)
 
     def write_triples(self, report: dict[str, Any], output: str | None) -> None:
         """Write a triples report (:func:`~evalkit.report.triples.build_triples_report`) to ``output``."""

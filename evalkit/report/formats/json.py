@@ -29,6 +29,25 @@ class JsonFormat(ReportFormat):
 
         write_text(output or "-", iter_report_json(run, config))
 
+    def issue_spool(self, output: str | None) -> Any:
+        """The canonical report's issues are dumped by the workers that score them
+        (:class:`~evalkit.report.spool.IssueJsonSpool`), in the report's directory when it is a file
+        there; the compact report streams entries as it is. Without a spool directory the parent
+        dumps every issue, as it always could."""
+        if self.compact:
+            return super().issue_spool(output)
+        from pathlib import Path
+
+        from evalkit.report.spool import IssueJsonSpool
+
+        near = None
+        if output not in (None, "-") and Path(output).parent.is_dir() and (Path(output).is_file() or not Path(output).exists()):
+            near = Path(output).parent
+        try:
+            return IssueJsonSpool(near)
+        except OSError:
+            return super().issue_spool(output)
+
     def write_triples(self, report: dict[str, Any], output: str | None) -> None:
         from evalkit.report.write import write_text
 
