@@ -37,6 +37,7 @@ from evalkit.text.phrases import FOLDS_ONTO_ASCII
 #: Full-width digits and the full-width full stop used as a decimal point, mapped 1:1 to ASCII so
 #: that spans stay valid. The full-width comma is kept: it is a finding of its own (``1，183``).
 _FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": "."})
+_HAS_FULLWIDTH = re.compile("[０-９．]")
 
 DIGITS = "digits"
 WORDS = "words"
@@ -173,7 +174,8 @@ def digit_numbers(text: str) -> tuple[Number, ...]:
     """
     if not _ANY_DIGIT.search(text):
         return ()
-    norm = text.translate(_FULLWIDTH)
+    # str.translate walks the whole text through a dict (slow for Chinese); most texts have nothing to map.
+    norm = text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
     names = _name_spans(norm)
     out: list[Number] = []
     pos = 0
