@@ -28,7 +28,7 @@ from evalkit.align.segment import Span, split_chinese
 from evalkit.memo import text_cache
 from evalkit.records import Entry
 from evalkit.text.chars import CJK
-from evalkit.text.phrases import PhraseSearch
+from evalkit.text.phrases import PhraseIndex, PhraseSearch
 from evalkit.text.tables import package_table
 
 __all__ = ["CLAUSE_CHARS", "ClaimCue", "TailReading", "claim_cues", "new_numbers", "read_entry_tail", "read_tail"]
@@ -95,13 +95,22 @@ class ClaimCue:
     search: PhraseSearch  # any of ``support`` at the start of an English word
     hedge: bool = False  # a modal of prediction (可能, 往往): a claim when added, never a rendering
 
-    def said_by(self, fragment: str, cut: str | None, lowered: str | None = None) -> bool:
+    def said_by(self, fragment: str, cut: str | None, lowered: str | None = None, found: set[str] | None = None) -> bool:
         """Whether the English fragment says it: one of its words begins with a support word, or the
         fragment's cut last word ("outperfor", "effectiv") begins one. ``lowered``, if given, is
-        ``fragment.lower()``."""
+        ``fragment.lower()``; ``found``, if given, the support words of all cues the fragment holds at
+        a word start (:func:`claim_support_index`)."""
         if cut is not None and any(cue.startswith(cut) or cut.startswith(cue) for cue in self.support):
             return True
+        if found is not None:
+            return any(word in found for word in self.support)
         return self.search.found(fragment, lowered)
+
+
+@lru_cache(maxsize=1)
+def claim_support_index() -> PhraseIndex:
+    """Every claim cue's support words, to read a fragment once for all cues (:meth:`ClaimCue.said_by`)."""
+    return PhraseIndex(word for cue in claim_cues() for word in cue.support)
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +169,8 @@ def read_tail(english: str, chinese: str, alignment: Alignment) -> TailReading |
     cut = _cut_word(text)
     tokens = load_lexicon().located_tokens(chinese, start, end)
     lowered = text.lower()
-    said_cues = [cue for cue in claim_cues() if cue.said_by(text, cut, lowered)]
+    found = claim_support_index().found(text, lowered)
+    said_cues = [cue for cue in claim_cues() if cue.said_by(text, cut, lowered, found)]
     said = {cue.word for cue in said_cues}
     renders_too = {cue.word for cue in said_cues if not cue.hedge}  # a hedge said is no rendering
     rendering = [_renders(keys, latin, chinese[a:b], words, cut) or chinese[a:b] in renders_too for a, b, keys, latin in tokens]
