@@ -212,30 +212,64 @@ def test_jobs_out_of_range_is_a_config_error(jobs):
         score([str(FIXTURES)], foundation_config(), jobs=jobs)
 
 
-def test_the_collector_is_paused_only_while_pooled_results_arrive_and_restored_after():
+def test_the_collector_is_paused_while_pooled_results_arrive_and_restored_after():
     import gc
 
-    from evalkit.pipeline import _collector_paused
+    from evalkit.pipeline import _collections_spare_results
 
-    assert gc.isenabled()
-    with _collector_paused(True):
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with _collections_spare_results(True) as after_input:
         assert not gc.isenabled()
-    assert gc.isenabled()
-    with _collector_paused(False):
-        assert gc.isenabled()
-    gc.disable()
+        after_input()
+        assert gc.get_freeze_count() == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     try:
-        with _collector_paused(True):
-            pass
-        assert not gc.isenabled()  # a caller's own choice is left as it was
-    finally:
-        gc.enable()
-    try:
-        with _collector_paused(True):
+        with _collections_spare_results(True):
             raise KeyError("boom")
     except KeyError:
         pass
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_in_one_process_the_results_so_far_are_frozen_after_each_input_and_handed_back():
+    import gc
+
+    from evalkit.pipeline import _collections_spare_results
+
+    kept = [{"result": k} for k in range(100)]
+    with _collections_spare_results(False) as after_input:
+        assert gc.isenabled()
+        after_input()
+        assert gc.get_freeze_count() >= len(kept)  # out of every later collection ...
+        gc.collect()
+        assert gc.get_freeze_count() >= len(kept)
+    assert gc.get_freeze_count() == 0  # ... until the run ends
+
+
+def test_a_callers_own_collector_settings_are_left_alone():
+    import gc
+
+    from evalkit.pipeline import _collections_spare_results
+
+    gc.disable()
+    try:
+        for pooled in (True, False):
+            with _collections_spare_results(pooled) as after_input:
+                after_input()
+                assert gc.get_freeze_count() == 0
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()  # the caller froze its own objects: they stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        for pooled in (True, False):
+            with _collections_spare_results(pooled) as after_input:
+                after_input()
+                assert gc.isenabled()
+            assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_pool_scoring_batches_largest_first_still_reports_in_input_order(tmp_path):
