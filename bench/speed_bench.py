@@ -114,7 +114,12 @@ def main() -> None:
         sys.exit(f"skipped: the corpus is not at {corpus}")
     import platform
 
-    say(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; best of {args.repeat}")
+    # The reports (and the workers' JSON spools beside them) go to the temporary directory: on a machine
+    # whose /tmp is slow to write, point TMPDIR elsewhere, and the line says where they went.
+    say(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; best of {args.repeat};"
+        f" files in {tempfile.gettempdir()}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         if "gate" in only:
