@@ -105,3 +105,17 @@ def test_the_cli_report_of_a_pooled_run_leaves_no_spool_behind(tmp_path):
         assert proc.returncode in (0, 2), proc.stderr
     assert (out / "1.json").read_bytes() == (out / "2.json").read_bytes()
     assert sorted(os.listdir(out)) == ["1.json", "2.json"]
+
+
+def test_a_report_to_a_new_directory_or_to_stdout_spools_in_the_temporary_directory_and_cleans_up(tmp_path):
+    from tests.hardening.util import run_evalkit
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    args = ["score", str(FIXTURES), "--no-config", "--no-references", "-f", "json", "-j", "2"]
+    to_file = run_evalkit([*args, "-o", "new/dir/r.json"], tmp_path, TMPDIR=str(temp))
+    to_stdout = run_evalkit(args, tmp_path, TMPDIR=str(temp))
+    assert to_file.returncode == to_stdout.returncode and to_file.returncode in (0, 2), to_file.stderr
+    assert (tmp_path / "new" / "dir" / "r.json").read_text(encoding="utf-8") == to_stdout.stdout
+    assert os.listdir(tmp_path / "new" / "dir") == ["r.json"]
+    assert os.listdir(temp) == []
