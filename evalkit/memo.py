@@ -38,5 +38,5 @@ def clear_text_caches(*, keep_entry_level: bool = False) -> None:
     """Empty every cache made with :func:`text_cache`, or with ``keep_entry_level`` all but the
     ``entry_level`` ones."""
     for cached in _caches:
-        if not (keep_entry_level and any(cached is kept for kept in _entry_caches)):
+        if not (keep_entry_level and cached in _entry_caches):
             cached.cache_clear()

@@ -92,12 +92,19 @@ def iter_report_json(run: RunResult, config: Config) -> Iterator[str]:
 _ENTRIES_MARK = "\x00entries\x00"
 
 
+def split_at_mark(dumped: str) -> tuple[str, str]:
+    """The JSON text before and after the one :data:`_ENTRIES_MARK` value in ``dumped`` (a dump of data
+    holding it where a list is to be written piece by piece)."""
+    before, after = dumped.split(json.dumps(_ENTRIES_MARK), 1)
+    return before, after
+
+
 def iter_issue_json(result: IssueResult) -> Iterator[str]:
     """One issue as it appears in the canonical report (``_dumps_nested(_issue(result), 4)``: nested in
     the ``issues`` list), in chunks, its entries dumped one at a time."""
     data = _issue(result, with_entries=False)
     data["entries"] = _ENTRIES_MARK
-    before, after = _dumps_nested(data, 4).split(json.dumps(_ENTRIES_MARK), 1)
+    before, after = split_at_mark(_dumps_nested(data, 4))
     yield before
     if not result.entries:
         yield "[]"

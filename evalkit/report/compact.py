@@ -36,7 +36,7 @@ from evalkit.config import Config
 from evalkit.errors import InputError
 from evalkit.records import RunResult
 # The canonical report's own builders of an issue and an entry, not copies: the two forms cannot drift.
-from evalkit.report.canonical import _ENTRIES_MARK, SCHEMA, _entry, _issue, build_report
+from evalkit.report.canonical import _ENTRIES_MARK, SCHEMA, _entry, _issue, build_report, split_at_mark
 from evalkit.text.safe import json_text
 
 #: The ``schema`` of a compact report: ``evalkit.report/1`` data, packed (see the module docstring).
@@ -103,7 +103,7 @@ def _layout_issues(issues: Iterable[tuple[dict[str, Any], Iterable[dict[str, Any
         first = False
         # The issue is dumped with a mark where its entries go, then split there, so its other keys keep
         # their order and form whatever they are, and the entries can follow one at a time.
-        before, after = compact_json({**issue, "entries": _ENTRIES_MARK}).split(json.dumps(_ENTRIES_MARK), 1)
+        before, after = split_at_mark(compact_json({**issue, "entries": _ENTRIES_MARK}))
         yield before
         lead = "[\n"
         for entry in entries:
@@ -121,7 +121,7 @@ def dumps_triples_compact(report: dict[str, Any]) -> str:
     reads it as it reads the indented one.
     """
     head = compact_json({**report, "segments": _ENTRIES_MARK})
-    before, after = head.split(json.dumps(_ENTRIES_MARK), 1)
+    before, after = split_at_mark(head)
     segments = report.get("segments") or []
     body = "[\n" + ",\n".join(compact_json(s) for s in segments) + "\n]" if segments else "[]"
     return before + body + after + "\n"

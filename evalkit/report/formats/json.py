@@ -40,9 +40,10 @@ class JsonFormat(ReportFormat):
 
         from evalkit.report.spool import IssueJsonSpool
 
+        target = Path(output) if output not in (None, "-") else None
         near = None
-        if output not in (None, "-") and Path(output).parent.is_dir() and (Path(output).is_file() or not Path(output).exists()):
-            near = Path(output).parent
+        if target is not None and target.parent.is_dir() and (target.is_file() or not target.exists()):
+            near = target.parent  # a file there, existing or to be: not a device such as /dev/null
         try:
             return IssueJsonSpool(near)
         except OSError:
